@@ -1,0 +1,55 @@
+"""Errors raised by partyscreen.
+
+Every error subclasses :class:`PartyscreenError` and a built-in exception, so callers may catch
+either ``PartyscreenError`` or the built-in they already handle (``ValueError``, ``OSError``).
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "EmptyNameError",
+    "ListFormatError",
+    "ListNotFoundError",
+    "PartyscreenError",
+]
+
+
+class PartyscreenError(Exception):
+    """Base class of every error partyscreen raises on purpose."""
+
+
+class ListFormatError(PartyscreenError, ValueError):
+    """A list file is malformed; the message names the file, the line or entry, and the field."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | None = None,
+        line: int | None = None,
+        entry: str | None = None,
+        field: str | None = None,
+    ) -> None:
+        self.path = path
+        self.line = line
+        self.entry = entry
+        self.field = field
+        where = []
+        if path is not None:
+            where.append(str(path))
+        if line is not None:
+            where.append(f"line {line}")
+        if entry is not None:
+            where.append(f"entry {entry!r}")
+        if field is not None:
+            where.append(f"field {field!r}")
+        self.reason = message
+        super().__init__(f"{', '.join(where)}: {message}" if where else message)
+
+
+class ListNotFoundError(PartyscreenError, FileNotFoundError):
+    """A list file or a named source list does not exist."""
+
+
+class EmptyNameError(PartyscreenError, ValueError):
+    """A name to screen is empty, or nothing of it is left after normalisation."""

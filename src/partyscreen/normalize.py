@@ -1,0 +1,193 @@
+"""The one normaliser, applied to list names at load time and to queries at screen time.
+
+``normalize_name(text)`` returns a :class:`NormalizedName`: the tokens a name is compared by,
+in order, and the legal forms that were dropped from it. The steps, in order:
+
+1. Unicode NFKC (full-width forms, ligatures, compatibility characters).
+2. Zero-width, bidirectional-override and other format characters removed; control characters
+   become spaces.
+3. Cyrillic and Greek look-alikes inside Latin words folded to Latin (homoglyph evasion).
+4. Runs of Chinese characters segmented by a dictionary of common words (legal forms, generic
+   words, places), the rest romanised to pinyin and joined into one token per run.
+5. Everything else transliterated to ASCII (accents, Cyrillic, Greek, ...) and lower-cased.
+6. Punctuation to spaces, "&" to "and", apostrophes dropped; runs of single letters joined
+   ("H.I.K.V.I.S.I.O.N", "Z T E"); digits inside words read as letters ("Hikv1s1on").
+7. Abbreviations expanded to one canonical spelling; stopwords and legal forms dropped (unless
+   nothing else is left); repeated tokens dropped.
+
+The function is pure, deterministic and idempotent on its own output
+(``normalize_name(n.text) == n``), and it is cached.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import attrs
+from unidecode import unidecode
+
+from partyscreen.vocabulary import (
+    ABBREVIATIONS,
+    HAN_WORDS,
+    HOMOGLYPHS,
+    LEET_DIGITS,
+    LEGAL_FORM_PHRASES,
+    LEGAL_FORM_TOKENS,
+    LEGAL_FORM_TRAILING_TOKENS,
+    STOPWORDS,
+)
+
+__all__ = ["NormalizedName", "normalize_name"]
+
+#: Size of the normalisation cache: batch files repeat names a lot; 2**16 entries of a few
+#: hundred bytes each stay far below our memory budget.
+CACHE_SIZE = 1 << 16
+
+_HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]+")
+_LONGEST_HAN_WORD = max(len(w) for w in HAN_WORDS)
+_PUNCT = re.compile(r"[^a-z0-9 ]+")
+_APOSTROPHES = re.compile(r"(?<=\w)['\u2019`](?=\w)")
+_LEET_TABLE = str.maketrans(LEET_DIGITS)
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+@attrs.frozen
+class NormalizedName:
+    """A name as the matcher sees it."""
+
+    tokens: tuple[str, ...]
+    legal_forms: tuple[str, ...] = attrs.field(default=(), eq=False)
+
+    @property
+    def text(self) -> str:
+        """The tokens joined by single spaces: the normalised form shown in explanations."""
+        return " ".join(self.tokens)
+
+    def __bool__(self) -> bool:
+        return bool(self.tokens)
+
+
+def _strip_invisible(text: str) -> str:
+    out = []
+    for ch in text:
+        cat = unicodedata.category(ch)
+        if cat == "Cf":  # zero-width spaces and joiners, bidi overrides, BOM, soft hyphen
+            continue
+        if cat in ("Cc", "Zl", "Zp"):
+            out.append(" ")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _fold_homoglyphs(text: str) -> str:
+    if not any(ch in HOMOGLYPHS for ch in text):
+        return text
+    words = text.split(" ")
+    name_is_latin = any(_LATIN.search(w) and not any(c in HOMOGLYPHS for c in w) for w in words)
+    folded = []
+    for word in words:
+        if word and (
+            _LATIN.search(word)
+            or (name_is_latin and all(c in HOMOGLYPHS for c in word if c.isalpha()))
+        ):
+            word = "".join(HOMOGLYPHS.get(c, c) for c in word)
+        folded.append(word)
+    return " ".join(folded)
+
+
+def _romanise(text: str) -> str:
+    return "".join(unidecode(text).split()).lower()
+
+
+def _segment_han(run: str) -> str:
+    """Split a run of Chinese characters on known words; romanise the rest into joined tokens."""
+    parts: list[str] = []
+    pending = ""
+    i = 0
+    while i < len(run):
+        for size in range(min(_LONGEST_HAN_WORD, len(run) - i), 0, -1):
+            word = run[i : i + size]
+            if word in HAN_WORDS:
+                if pending:
+                    parts.append(_romanise(pending))
+                    pending = ""
+                parts.append(HAN_WORDS[word])
+                i += size
+                break
+        else:
+            pending += run[i]
+            i += 1
+    if pending:
+        parts.append(_romanise(pending))
+    return " " + " ".join(p for p in parts if p) + " "
+
+
+def _join_single_letters(tokens: list[str]) -> list[str]:
+    out: list[str] = []
+    run: list[str] = []
+    for tok in [*tokens, ""]:
+        if len(tok) == 1 and tok.isalpha():
+            run.append(tok)
+            continue
+        if len(run) >= 2:
+            out.append("".join(run))
+        else:
+            out.extend(run)
+        run = []
+        if tok:
+            out.append(tok)
+    return out
+
+
+def _read_leet(token: str) -> str:
+    if token.isalpha() or token.isdigit():
+        return token
+    if sum(c.isalpha() for c in token) >= 2:
+        return token.translate(_LEET_TABLE)
+    return token
+
+
+def _drop_legal_forms(tokens: list[str]) -> tuple[list[str], list[str]]:
+    kept: list[str] = []
+    dropped: list[str] = []
+    i = 0
+    while i < len(tokens):
+        for phrase in LEGAL_FORM_PHRASES:
+            if tuple(tokens[i : i + len(phrase)]) == phrase:
+                dropped.extend(phrase)
+                i += len(phrase)
+                break
+        else:
+            tok = tokens[i]
+            if tok in LEGAL_FORM_TOKENS:
+                dropped.append(tok)
+            else:
+                kept.append(tok)
+            i += 1
+    while kept and kept[-1] in LEGAL_FORM_TRAILING_TOKENS and len(kept) > 1:
+        dropped.append(kept.pop())
+    return kept, dropped
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def normalize_name(text: str) -> NormalizedName:
+    """Normalise a name for matching; the same function serves list names and queries."""
+    text = unicodedata.normalize("NFKC", text)
+    text = _strip_invisible(text)
+    text = _fold_homoglyphs(text)
+    text = _HAN_RUN.sub(lambda m: _segment_han(m.group()), text)
+    text = unidecode(text).lower()
+    text = _APOSTROPHES.sub("", text).replace("&", " and ")
+    raw = _PUNCT.sub(" ", text).split()
+    raw = [_read_leet(t) for t in _join_single_letters(raw)]
+    expanded: list[str] = []
+    for tok in raw:
+        expanded.extend(ABBREVIATIONS.get(tok, (tok,)))
+    words = [t for t in expanded if t not in STOPWORDS] or expanded
+    kept, dropped = _drop_legal_forms(words)
+    if not kept:  # a name that is nothing but a legal form ("Co., Ltd.") keeps it
+        kept, dropped = words, []
+    return NormalizedName(tokens=tuple(dict.fromkeys(kept)), legal_forms=tuple(dropped))

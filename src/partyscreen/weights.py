@@ -1,0 +1,58 @@
+"""How much each token of a name counts: derived from the list, capped for generic words.
+
+A token's weight is its inverse document frequency among the names of the lists being
+screened: a word that many listed names share ("Technology", "Public Security Bureau" on the
+Entity List) says little about which entity is meant, a word found in one name ("Hikvision")
+says much. On a small list the frequencies alone cannot know that "Hangzhou" or "Digital" are
+generic, so words in :data:`~partyscreen.vocabulary.GENERIC_WORDS` and
+:data:`~partyscreen.vocabulary.PLACE_WORDS` are capped at :data:`GENERIC_WEIGHT`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable
+
+import attrs
+
+from partyscreen.vocabulary import GENERIC_WORDS, PLACE_WORDS
+
+__all__ = ["GENERIC_WEIGHT", "PRIOR_NAMES", "TokenWeights"]
+
+#: Weight of a generic word or common place name, whatever its frequency in the list. The
+#: smallest inverse document frequency is 1.0, so this is at most as much as the most common
+#: word: enough that "Hangzhou Digital Technology" does not reach review against Hikvision's
+#: full name, while generic words still separate "Dahua Technology" from "Dahua Vision".
+GENERIC_WEIGHT = 0.5
+
+#: Names added to every list's count as if they held none of its words. On a list of a few
+#: names plain IDF hardly tells a rare word from a common one (with two names "Hikvision"
+#: would weigh 1.4, barely above "Technology"); with this prior a word found in one name of a
+#: tiny list weighs about 4.9, as on the embedded list. On lists of thousands it changes little.
+PRIOR_NAMES = 100
+
+_CAPPED = GENERIC_WORDS | PLACE_WORDS
+
+
+@attrs.frozen
+class TokenWeights:
+    """Token weights of one index; a token the list never uses weighs as the rarest one."""
+
+    doc_freq: dict[str, int]
+    n_names: int
+
+    @classmethod
+    def from_token_sets(cls, token_sets: Iterable[Iterable[str]]) -> TokenWeights:
+        counts: Counter[str] = Counter()
+        n = 0
+        for tokens in token_sets:
+            counts.update(set(tokens))
+            n += 1
+        return cls(doc_freq=dict(counts), n_names=n)
+
+    def weight(self, token: str) -> float:
+        idf = math.log((self.n_names + PRIOR_NAMES) / (self.doc_freq.get(token, 0) + 1)) + 1.0
+        if token in _CAPPED:
+            return min(idf, GENERIC_WEIGHT)
+        return idf

@@ -1,0 +1,34 @@
+"""Hypothesis strategies shared by the tests."""
+
+from __future__ import annotations
+
+from hypothesis import strategies as st
+
+#: Letters-only words, like the distinctive part of a company name.
+words = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=2, max_size=12)
+
+#: Organisation-like names: a few words, sometimes a legal form, mixed case.
+LEGAL = ["Co., Ltd.", "Inc.", "GmbH", "LLC", "Corporation", "Limited", "JSC", ""]
+names = st.builds(
+    lambda ws, legal, upper: " ".join(w.upper() if upper else w.title() for w in ws) + " " + legal,
+    st.lists(words, min_size=1, max_size=5),
+    st.sampled_from(LEGAL),
+    st.booleans(),
+)
+
+#: Any text at all, including scripts, symbols and control characters.
+any_text = st.text(max_size=60)
+
+#: Characters the normaliser must make vanish.
+INVISIBLE = [
+    "\u200b",
+    "\u200c",
+    "\u200d",
+    "\u2060",
+    "\ufeff",
+    "\u202e",
+    "\u202d",
+    "\u2066",
+    "\u00ad",
+]
+invisible = st.sampled_from(INVISIBLE)

@@ -1,0 +1,96 @@
+"""The normaliser: each step, and its invariants."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from partyscreen.normalize import normalize_name
+from tests.strategies import any_text, invisible, names
+
+
+def text(name: str) -> str:
+    return normalize_name(name).text
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (
+            "Hangzhou Hikvision Digital Technology Co., Ltd.",
+            "hangzhou hikvision digital technology",
+        ),
+        ("HIKVISION", "hikvision"),
+        ("Ｈｉｋｖｉｓｉｏｎ", "hikvision"),  # full-width forms
+        ("Hik\u200bvision", "hikvision"),  # zero-width space
+        ("\u202eHikvision\u202c", "hikvision"),  # bidirectional override
+        ("Hik\tvision", "hik vision"),  # control character
+        ("\u041dikvision", "hikvision"),  # Cyrillic En in a Latin word
+        ("Hik\u03bdision", "hikvision"),  # Greek nu
+        ("H.I.K.V.I.S.I.O.N", "hikvision"),  # dotted letters
+        ("Z T E", "zte"),
+        ("Hikv1s1on", "hikvision"),  # digits for letters
+        ("3M Company", "3m"),  # a real digit name is left alone
+        ("Société Générale S.A.", "societe generale"),  # accents, trailing legal form
+        ("ООО Газпром", "gazprom"),  # Cyrillic transliterated, ООО dropped
+        ("Dahua Tech & Sci Intl", "dahua technology science international"),
+        ("Aksu PSB", "aksu public security bureau"),
+        ("Science and Technology Co. YIXIN Yixin. Ltd", "science technology yixin"),
+        ("People's Government", "people government"),
+        ("Xinjiang Uighur Autonomous Region (XUAR)", "xinjiang uyghur autonomous region"),
+        ("Co., Ltd.", "co ltd"),  # nothing but a legal form: kept
+        ("Joint Stock Company Rosoboronexport", "rosoboronexport"),
+    ],
+)
+def test_latin_names(raw: str, expected: str) -> None:
+    assert text(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("杭州海康威视数字技术股份有限公司", "hangzhou haikangweishi digital technology"),
+        ("海康威视", "haikangweishi"),
+        ("浙江大华技术股份有限公司", "zhejiang dahua technology"),
+        ("大华股份", "dahua"),
+        ("科大讯飞股份有限公司", "kedaxunfei"),
+        ("科大讯飞", "kedaxunfei"),
+    ],
+)
+def test_chinese_names_are_segmented_and_romanised(raw: str, expected: str) -> None:
+    assert text(raw) == expected
+
+
+def test_legal_forms_are_recorded() -> None:
+    assert normalize_name("Huawei Technologies Co., Ltd.").legal_forms == ("co", "ltd")
+
+
+@given(any_text)
+def test_idempotent(raw: str) -> None:
+    once = normalize_name(raw)
+    assert normalize_name(once.text) == once
+
+
+@given(any_text)
+def test_tokens_are_ascii_lowercase_and_unique(raw: str) -> None:
+    tokens = normalize_name(raw).tokens
+    assert len(set(tokens)) == len(tokens)
+    for token in tokens:
+        assert token
+        assert token.isascii()
+        assert token == token.lower()
+        assert " " not in token
+
+
+@given(names, st.lists(st.tuples(st.integers(0, 60), invisible), max_size=4))
+def test_invisible_characters_vanish(name: str, inserts: list[tuple[int, str]]) -> None:
+    noisy = name
+    for position, char in inserts:
+        noisy = noisy[:position] + char + noisy[position:]
+    assert normalize_name(noisy) == normalize_name(name)
+
+
+@given(names)
+def test_case_and_spacing_do_not_matter(name: str) -> None:
+    assert normalize_name(name.upper()) == normalize_name("  " + name.lower().replace(" ", "   "))

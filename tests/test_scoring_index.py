@@ -1,0 +1,156 @@
+"""Scoring and the candidate index: invariants, and the index against brute force."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from partyscreen.index import NameIndex
+from partyscreen.normalize import normalize_name
+from partyscreen.scoring import align, max_edits, score_alignment, token_similarity
+from partyscreen.weights import GENERIC_WEIGHT, TokenWeights
+from tests.strategies import names, words
+
+
+def tokens(name: str) -> tuple[str, ...]:
+    return normalize_name(name).tokens
+
+
+def brute_force(index: NameIndex, query: tuple[str, ...]) -> dict[int, float]:
+    out = {}
+    for number, name in enumerate(index.names):
+        alignments = align(query, name)
+        if alignments:
+            out[number] = score_alignment(query, name, alignments, index.weights).score
+    return out
+
+
+def indexed(index: NameIndex, query: tuple[str, ...]) -> dict[int, float]:
+    return {
+        number: score_alignment(
+            query, index.names[number], al, index.weights, name_weights=index.name_weights[number]
+        ).score
+        for number, al in index.candidates(query).items()
+    }
+
+
+def noisy(rng: random.Random, name: str) -> str:
+    """A name with typos, dropped words, shuffled order or split words."""
+    chars = list(name)
+    for _ in range(rng.randint(0, 2)):
+        if not chars:
+            break
+        i = rng.randrange(len(chars))
+        op = rng.choice("dism")
+        if op == "d":
+            del chars[i]
+        elif op == "i":
+            chars.insert(i, rng.choice("abcdefghijklmnopqrstuvwxyz"))
+        elif op == "s":
+            chars[i] = rng.choice("abcdefghijklmnopqrstuvwxyz")
+        elif i + 1 < len(chars):
+            chars[i], chars[i + 1] = chars[i + 1], chars[i]
+    parts = "".join(chars).split()
+    if parts and rng.random() < 0.3:
+        parts.pop(rng.randrange(len(parts)))
+    if rng.random() < 0.3:
+        rng.shuffle(parts)
+    if len(parts) > 0 and rng.random() < 0.2:
+        w = parts[0]
+        parts[0:1] = [w[: len(w) // 2], w[len(w) // 2 :]]
+    return " ".join(parts) or name
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(names, min_size=1, max_size=25), st.randoms(use_true_random=False), st.data())
+def test_index_never_loses_a_candidate(
+    listed: list[str], rng: random.Random, data: st.DataObject
+) -> None:
+    index = NameIndex([t for t in (tokens(n) for n in listed) if t])
+    if not len(index):
+        return
+    source = data.draw(st.sampled_from(listed))
+    query = tokens(noisy(rng, source)) or tokens(source)
+    expected = brute_force(index, query)
+    got = indexed(index, query)
+    assert set(got) == set(expected)
+    for number, score in expected.items():
+        assert got[number] == pytest.approx(score)
+
+
+@given(st.lists(names, min_size=1, max_size=10))
+def test_every_listed_name_finds_itself_with_score_one(listed: list[str]) -> None:
+    index = NameIndex([t for t in (tokens(n) for n in listed) if t])
+    for number, name in enumerate(index.names):
+        assert indexed(index, name)[number] == pytest.approx(1.0)
+
+
+@given(st.lists(words, min_size=1, max_size=6), st.lists(words, min_size=1, max_size=6))
+def test_score_lies_in_unit_interval(query: list[str], name: list[str]) -> None:
+    weights = TokenWeights.from_token_sets([name, ["other"]])
+    q, n = tuple(dict.fromkeys(query)), tuple(dict.fromkeys(name))
+    s = score_alignment(q, n, align(q, n), weights)
+    for value in (s.score, s.symmetric, s.containment, s.query_coverage, s.name_coverage):
+        assert 0.0 <= value <= 1.0
+
+
+@given(words, words)
+def test_token_similarity_is_symmetric_and_bounded(a: str, b: str) -> None:
+    assert token_similarity(a, b) == token_similarity(b, a)
+    assert 0.0 <= token_similarity(a, b) <= 1.0
+    assert (token_similarity(a, b) == 1.0) == (a == b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "similar"),
+    [
+        ("hikvision", "hikivision", True),
+        ("megvi", "megvii", True),
+        ("huawai", "huawei", True),
+        ("zte", "ztc", False),  # acronyms must match exactly
+        ("dahua", "dahau", True),  # transposition is one edit
+        ("hikvision", "hisilicon", False),
+    ],
+)
+def test_token_similarity_cases(a: str, b: str, similar: bool) -> None:
+    assert (token_similarity(a, b) > 0) is similar
+
+
+def test_max_edits_grows_with_length() -> None:
+    assert [max_edits(n) for n in (2, 3, 4, 7, 8, 11, 12, 30)] == [0, 0, 1, 1, 2, 2, 3, 3]
+
+
+def test_generic_words_are_capped_and_rare_words_weigh_most() -> None:
+    names_ = [tokens(n) for n in ("Hikvision Technology", "Dahua Technology", "Hangzhou Yitu")]
+    weights = TokenWeights.from_token_sets(names_)
+    assert weights.weight("technology") <= GENERIC_WEIGHT
+    assert weights.weight("hangzhou") <= GENERIC_WEIGHT
+    assert weights.weight("hikvision") > 1.0
+    assert weights.weight("never-seen") >= weights.weight("hikvision")
+
+
+def test_split_words_align_as_one_unit() -> None:
+    q, n = tokens("Hik Vision"), tokens("Hikvision")
+    weights = TokenWeights.from_token_sets([n])
+    assert score_alignment(q, n, align(q, n), weights).score == pytest.approx(1.0)
+
+
+def test_generic_overlap_scores_low_and_distinctive_overlap_high() -> None:
+    listed = [
+        tokens(n) for n in ("Hangzhou Hikvision Digital Technology Co., Ltd.", "Dahua Technology")
+    ]
+    index = NameIndex(listed)
+    assert indexed(index, tokens("Hangzhou Digital Technology Co., Ltd."))[0] < 0.6
+    assert indexed(index, tokens("Hikvision Digital Technology"))[0] > 0.9
+
+
+def test_containment_of_a_distinctive_listed_name() -> None:
+    index = NameIndex([tokens("IFLYTEK"), tokens("Megvii Technology")])
+    s = score_alignment(tokens("speech recognition firm iFlytek Co"), index.names[0],
+                        align(tokens("speech recognition firm iFlytek Co"), index.names[0]),
+                        index.weights)  # fmt: skip
+    assert s.name_coverage == 1.0
+    assert s.score == pytest.approx(0.8)

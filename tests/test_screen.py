@@ -1,0 +1,114 @@
+"""screen() on the embedded list: the seed mentions, as_of, filters, the result's shape."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from datetime import date
+
+import pytest
+
+from partyscreen import EmptyNameError, Screener, __version__, default_screener, screen
+from tests.conftest import shared_path
+
+
+def seed_rows() -> list[dict[str, str]]:
+    with shared_path("eval", "seed_mentions.csv").open(encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def test_seed_mentions_all_pass() -> None:
+    failures = []
+    for row in seed_rows():
+        result = screen(row["query"], as_of=row["as_of"] or None)
+        if row["expect"]:
+            best = result.best
+            ok = (
+                best is not None
+                and result.decision in ("review", "match")
+                and any(re.search(row["expect"], n, re.IGNORECASE) for n in best.entity.names)
+            )
+        else:
+            ok = result.decision == "clear"
+        if not ok:
+            failures.append(
+                (row["query"], result.decision, result.best and result.best.entity.name)
+            )
+    assert failures == []
+
+
+def test_zte_listed_then_removed() -> None:
+    assert screen("ZTE Corporation", as_of="2016-06-01").decision == "match"
+    assert screen("ZTE Corporation", as_of=date(2017, 6, 1)).decision == "clear"
+    assert screen("ZTE Corporation").decision == "clear"
+    assert screen("ZTE Corporation", as_of="2016-03-07").decision == "clear"  # before listing
+
+
+def test_entity_listed_after_as_of_is_clear() -> None:
+    assert screen("Hikvision").decision == "match"
+    assert screen("Hikvision", as_of="2019-10-08").decision == "clear"
+    assert screen("Huawei", as_of="2019-05-20").decision == "clear"
+
+
+def test_to_dict_has_the_promised_keys_and_is_json() -> None:
+    result = screen("Hikivision")
+    data = json.loads(json.dumps(result.to_dict()))
+    assert {"query", "decision", "matches", "lists", "partyscreen_version", "as_of"} <= set(data)
+    assert data["partyscreen_version"] == __version__
+    match = data["matches"][0]
+    assert {"entity", "matched_name", "score", "explanation", "license", "exceptions"} <= set(match)
+    assert {"id", "name", "aliases", "list", "citations", "listed_on", "removed_on"} <= set(
+        match["entity"]
+    )
+    assert isinstance(match["entity"]["aliases"], list)
+    assert {"requirement", "policy"} <= set(match["license"])
+    assert 0.0 <= match["score"] <= 1.0
+    assert match["explanation"]["normalized_query"] == "hikivision"
+    for listed in data["lists"]:
+        assert {"name", "version", "sha256"} <= set(listed)
+
+
+def test_iflytek_result_carries_the_exception_and_others_do_not() -> None:
+    iflytek = screen("iFlytek").best
+    assert iflytek is not None
+    assert iflytek.to_dict()["exceptions"]
+    assert iflytek.to_dict()["exceptions"][0]["applied_on"] == "2020-02-07"
+    for other in ("Hikvision", "Megvii", "Dahua Technology"):
+        best = screen(other).best
+        assert best is not None
+        assert best.to_dict()["exceptions"] == []
+
+
+def test_chinese_names_match() -> None:
+    for query, fragment in [
+        ("海康威视", "hikvision"),
+        ("科大讯飞", "iflytek"),
+        ("大华股份", "dahua"),
+    ]:
+        best = screen(query).best
+        assert best is not None, query
+        assert fragment in best.entity.name.casefold(), query
+
+
+def test_threshold_limit_and_list_filter() -> None:
+    wide = screen("Public Security Bureau", threshold=0.0, limit=None)
+    assert len(wide.matches) > 5
+    assert len(screen("Public Security Bureau", threshold=0.0, limit=3).matches) == 3
+    assert screen("Hikvision", lists=["EL"]).decision == "match"
+    assert screen("Hikvision", lists=["SDN"]).decision == "clear"
+    with pytest.raises(ValueError, match="threshold"):
+        screen("Hikvision", threshold=1.5)
+    with pytest.raises(ValueError, match="as_of"):
+        screen("Hikvision", as_of="last tuesday")
+
+
+@pytest.mark.parametrize("name", ["", "   ", "\u200b", "!!!", "-"])
+def test_empty_names_raise(name: str) -> None:
+    with pytest.raises(EmptyNameError):
+        screen(name)
+
+
+def test_screener_from_lists_equals_default() -> None:
+    screener = Screener(default_screener().lists)
+    assert screener.screen("Megvii").to_dict()["matches"] == screen("Megvii").to_dict()["matches"]

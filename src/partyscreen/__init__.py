@@ -1,8 +1,10 @@
 """partyscreen: restricted-party screening against export-control and sanctions lists.
 
 >>> from partyscreen import screen
->>> screen("Hikivision").decision
-'review'
+>>> screen("Hikvision").decision
+'match'
+>>> screen("Hikvision", as_of="2019-10-08").decision  # the day before it was listed
+'clear'
 """
 
 from __future__ import annotations

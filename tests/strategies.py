@@ -7,11 +7,18 @@ from hypothesis import strategies as st
 #: Letters-only words, like the distinctive part of a company name.
 words = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=2, max_size=12)
 
+#: Generic and place words, which weigh little and which the index treats apart.
+GENERIC = ["Technology", "International", "Group", "Hangzhou", "Digital", "Trading", "Tech",
+           "Industrial", "Systems", "Beijing", "Information", "Science"]  # fmt: skip
+
+#: A name's words: mostly distinctive, sometimes generic.
+name_words = st.lists(st.one_of(words, words, st.sampled_from(GENERIC)), min_size=1, max_size=5)
+
 #: Organisation-like names: a few words, sometimes a legal form, mixed case.
 LEGAL = ["Co., Ltd.", "Inc.", "GmbH", "LLC", "Corporation", "Limited", "JSC", ""]
 names = st.builds(
     lambda ws, legal, upper: " ".join(w.upper() if upper else w.title() for w in ws) + " " + legal,
-    st.lists(words, min_size=1, max_size=5),
+    name_words,
     st.sampled_from(LEGAL),
     st.booleans(),
 )

@@ -40,6 +40,11 @@ def text(name: str) -> str:
         ("People's Government", "people government"),
         ("Xinjiang Uighur Autonomous Region (XUAR)", "xinjiang uyghur autonomous region"),
         ("Co., Ltd.", "co ltd"),  # nothing but a legal form: kept
+        ("A&B", "ab"),  # letters left side by side by a dropped word are joined
+        ("TradingGmbH", "trading"),  # a legal form glued on at a change of case
+        ("PJSCVerkhnechonskneftegaz", "verkhnechonskneftegaz"),
+        ("Zinc Corp", "zinc"),  # no change of case, no split
+        ("Rosneft Trade Limihted", "rosneft trade"),  # a misspelt long legal form
         ("Joint Stock Company Rosoboronexport", "rosoboronexport"),
     ],
 )

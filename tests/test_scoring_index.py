@@ -28,12 +28,12 @@ def brute_force(index: NameIndex, query: tuple[str, ...]) -> dict[int, float]:
     return out
 
 
-def indexed(index: NameIndex, query: tuple[str, ...]) -> dict[int, float]:
+def indexed(index: NameIndex, query: tuple[str, ...], threshold: float = 0.0) -> dict[int, float]:
     return {
         number: score_alignment(
             query, index.names[number], al, index.weights, name_weights=index.name_weights[number]
         ).score
-        for number, al in index.candidates(query).items()
+        for number, al in index.candidates(query, threshold=threshold).items()
     }
 
 
@@ -79,6 +79,15 @@ def test_index_never_loses_a_candidate(
     assert set(got) == set(expected)
     for number, score in expected.items():
         assert got[number] == pytest.approx(score)
+    # With a threshold the index may leave out names, but none that brute force scores at or
+    # above it, and it scores those it keeps exactly as brute force does.
+    threshold = data.draw(st.sampled_from([0.3, 0.5, 0.75, 0.9]))
+    pruned = indexed(index, query, threshold)
+    for number, score in expected.items():
+        if score >= threshold:
+            assert pruned[number] == pytest.approx(score)
+    for number, score in pruned.items():
+        assert score == pytest.approx(expected[number])
 
 
 @given(st.lists(names, min_size=1, max_size=10))
@@ -111,6 +120,7 @@ def test_token_similarity_is_symmetric_and_bounded(a: str, b: str) -> None:
         ("megvi", "megvii", True),
         ("huawai", "huawei", True),
         ("zte", "ztc", False),  # acronyms must match exactly
+        ("idex", "idek", True),  # similar, but see test_lone_short_typo_stays_below_review
         ("dahua", "dahau", True),  # transposition is one edit
         ("hikvision", "hisilicon", False),
     ],
@@ -120,7 +130,7 @@ def test_token_similarity_cases(a: str, b: str, similar: bool) -> None:
 
 
 def test_max_edits_grows_with_length() -> None:
-    assert [max_edits(n) for n in (2, 3, 4, 7, 8, 11, 12, 30)] == [0, 0, 1, 1, 2, 2, 3, 3]
+    assert [max_edits(n) for n in (2, 3, 4, 5, 7, 8, 11, 12, 30)] == [0, 0, 1, 1, 1, 2, 2, 3, 3]
 
 
 def test_generic_words_are_capped_and_rare_words_weigh_most() -> None:
@@ -154,3 +164,11 @@ def test_containment_of_a_distinctive_listed_name() -> None:
                         index.weights)  # fmt: skip
     assert s.name_coverage == 1.0
     assert s.score == pytest.approx(0.8)
+
+
+def test_lone_short_typo_stays_below_review() -> None:
+    from partyscreen.settings import REVIEW_THRESHOLD
+
+    assert token_similarity("idex", "idek") < REVIEW_THRESHOLD
+    assert token_similarity("huawai", "huawei") >= REVIEW_THRESHOLD
+    assert token_similarity("megvi", "megvii") >= REVIEW_THRESHOLD

@@ -26,6 +26,7 @@ import unicodedata
 from functools import lru_cache
 
 import attrs
+from rapidfuzz.distance import OSA
 from unidecode import unidecode
 
 from partyscreen.vocabulary import (
@@ -50,7 +51,20 @@ _LONGEST_HAN_WORD = max(len(w) for w in HAN_WORDS)
 _PUNCT = re.compile(r"[^a-z0-9 ]+")
 _APOSTROPHES = re.compile(r"(?<=\w)['\u2019`](?=\w)")
 _LEET_TABLE = str.maketrans(LEET_DIGITS)
+#: Token passes before giving up on a fixed point; every pass only joins or drops tokens, so
+#: two or three always suffice.
+_MAX_PASSES = 5
 _LATIN = re.compile(r"[A-Za-z]")
+# A legal form glued to a word, told apart by the change of case: "TradingGmbH",
+# "SysdynamicLimited", "PJSCVerkhnechonskneftegaz". Without a case change ("Zinc",
+# "Costco") nothing is split.
+_GLUED_SUFFIX = re.compile(
+    r"(?<=[a-z])(?=(?:Co|Corp|Corporation|Company|Inc|Incorporated|Ltd|Limited|LLC|LLP|GmbH|"
+    r"AG|SA|JSC|PJSC|OJSC|CJSC|PLC|OOO)\b)"
+)
+_GLUED_PREFIX = re.compile(r"\b(?:PJSC|OJSC|CJSC|JSC|OOO|LLC|ZAO|OAO|PAO)(?=[A-Z][a-z])")
+#: Legal-form words long enough that a typo in them is still recognisable ("Limihted").
+_LONG_LEGAL_FORMS = tuple(w for w in LEGAL_FORM_TOKENS if len(w) >= 7)
 
 
 @attrs.frozen
@@ -150,6 +164,14 @@ def _read_leet(token: str) -> str:
     return token
 
 
+def _is_legal_form(token: str) -> bool:
+    if token in LEGAL_FORM_TOKENS:
+        return True
+    if len(token) < 7:
+        return False
+    return any(OSA.distance(token, form, score_cutoff=1) <= 1 for form in _LONG_LEGAL_FORMS)
+
+
 def _drop_legal_forms(tokens: list[str]) -> tuple[list[str], list[str]]:
     kept: list[str] = []
     dropped: list[str] = []
@@ -162,7 +184,7 @@ def _drop_legal_forms(tokens: list[str]) -> tuple[list[str], list[str]]:
                 break
         else:
             tok = tokens[i]
-            if tok in LEGAL_FORM_TOKENS:
+            if _is_legal_form(tok):
                 dropped.append(tok)
             else:
                 kept.append(tok)
@@ -178,10 +200,26 @@ def normalize_name(text: str) -> NormalizedName:
     text = unicodedata.normalize("NFKC", text)
     text = _strip_invisible(text)
     text = _fold_homoglyphs(text)
+    text = _GLUED_PREFIX.sub(lambda m: m.group() + " ", _GLUED_SUFFIX.sub(" ", text))
     text = _HAN_RUN.sub(lambda m: _segment_han(m.group()), text)
     text = unidecode(text).lower()
     text = _APOSTROPHES.sub("", text).replace("&", " and ")
-    raw = _PUNCT.sub(" ", text).split()
+    tokens, dropped = _token_pass(_PUNCT.sub(" ", text).split())
+    legal_forms = dropped
+    # Dropping a stopword or legal form can leave single letters side by side ("A & B" ->
+    # "a b"), which the next reading would join. Repeat the pass until nothing changes, so the
+    # result is a fixed point and normalising its text gives it back.
+    for _ in range(_MAX_PASSES):
+        again, dropped = _token_pass(list(tokens))
+        if again == tokens:
+            break
+        tokens = again
+        legal_forms += dropped
+    return NormalizedName(tokens=tokens, legal_forms=legal_forms)
+
+
+def _token_pass(raw: list[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """One reading of a token list: join letters, read digits, expand, drop, deduplicate."""
     raw = [_read_leet(t) for t in _join_single_letters(raw)]
     expanded: list[str] = []
     for tok in raw:
@@ -190,4 +228,4 @@ def normalize_name(text: str) -> NormalizedName:
     kept, dropped = _drop_legal_forms(words)
     if not kept:  # a name that is nothing but a legal form ("Co., Ltd.") keeps it
         kept, dropped = words, []
-    return NormalizedName(tokens=tuple(dict.fromkeys(kept)), legal_forms=tuple(dropped))
+    return tuple(dict.fromkeys(kept)), tuple(dropped)

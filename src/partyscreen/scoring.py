@@ -2,18 +2,23 @@
 
 Both names are token sequences from :func:`~partyscreen.normalize.normalize_name`. They are
 aligned by *units*: a single token, or two adjacent tokens read as one ("Hik Vision" against
-"Hikvision", "Sense Time" against "SenseTime"). Two units match when their edit distance
-(with transpositions) is within :func:`max_edits` of their length; the match's similarity is
-``1 - distance / length``. Every token takes the best similarity of any unit that covers it.
+"Hikvision", "Sense Time" against "SenseTime"). Two tokens match when their edit distance (with
+transpositions) is within :func:`max_edits` of their length; a pair matches a token only
+within :data:`PAIR_MAX_EDITS`. A match's similarity is ``1 - distance / length``. Every token
+takes the best similarity of any unit that covers it.
 
 From those similarities and the token weights (see :mod:`partyscreen.weights`):
 
 - ``query_coverage``: the share of the query's weight found in the listed name;
 - ``name_coverage``: the share of the listed name's weight found in the query;
-- ``symmetric``: both together, ``(matched query weight + matched name weight) / (all weight)``;
-- ``containment``: :data:`CONTAINMENT_SCORE` times ``name_coverage``, when the listed name is
-  distinctive enough (:data:`MIN_CONTAINED_WEIGHT`): the listed name stands whole inside a
-  longer query ("speech recognition firm iFlytek Co").
+- ``symmetric``: both together, ``(matched query weight + matched name weight) / (all weight)``.
+  When *both* names hold words the other lacks, they contradict each other ("Bank of America"
+  against "Bank for Development"): each unmatched word then weighs at least
+  :data:`CONFLICT_WEIGHT`, however generic;
+- ``containment``: :data:`CONTAINMENT_SCORE` times ``name_coverage`` (or ``query_coverage``),
+  when that name is distinctive enough (:data:`MIN_CONTAINED_LETTERS`): the listed name stands
+  whole inside a longer query ("speech recognition firm iFlytek Co"), or the query inside a
+  longer listed name ("Xiamen Meiya Pico Information Co").
 
 The score is the larger of ``symmetric`` and ``containment``, in [0, 1], and 1.0 exactly when
 both names have the same tokens.
@@ -26,11 +31,14 @@ from collections.abc import Sequence
 import attrs
 from rapidfuzz.distance import OSA
 
-from partyscreen.weights import TokenWeights
+from partyscreen.weights import GENERIC_WEIGHT, TokenWeights
 
 __all__ = [
+    "CONFLICT_WEIGHT",
     "CONTAINMENT_SCORE",
-    "MIN_CONTAINED_WEIGHT",
+    "MIN_CONTAINED_LETTERS",
+    "PAIR_MAX_EDITS",
+    "TYPO_COST",
     "Alignment",
     "Score",
     "align",
@@ -45,16 +53,36 @@ __all__ = [
 #: "Huawei"), but the extra words may well make it another party.
 CONTAINMENT_SCORE = 0.8
 
-#: Least total weight a listed name needs before containment counts: a name made of generic
-#: words only (weight 0.5 each) is contained in too many queries to mean anything.
-MIN_CONTAINED_WEIGHT = 2.0
+#: Letters the distinctive (not generic) words of a listed name must have between them before
+#: containment counts. Short names sit inside too many longer ones by chance: the SDN alias
+#: "HUA" in "New Hua Du Technology", "BIO CORPORATION" in every "... Bio, Inc.", "DEV SOL" in
+#: "Sol Strategies". Six letters keep "Huawei", "iFlytek" and "Tian Yi".
+MIN_CONTAINED_LETTERS = 6
+
+#: Least weight of a word one name has and the other lacks, when both names have such words.
+#: Generic words weigh 0.5 so that "Dahua Technology" still matches "Dahua"; but "Bank of
+#: America" and "Bank for Development", or "Universal Logistics Holdings" and "Universal
+#: Logistics Systems", differ exactly in those words, and there they count as evidence against.
+CONFLICT_WEIGHT = 2.0
+
+#: Cost of one edit, in the share of a word's letters it changes. Above 1 so that a typo counts
+#: a little more than the letters it touches: one edit in a four-letter word ("IDEX" / "IDEK")
+#: gives 0.70, below review, while one in six letters ("Huawai", "Megvi") gives 0.80, review.
+TYPO_COST = 1.2
+
+#: Edits tolerated when an adjacent pair of tokens is read as one word: split words are
+#: joined ("Hik Vision", "Hi-Silicon"), not also corrected. Without this bound "HWH
+#: International" read as "hwhinternational" matched "International" within three edits; at
+#: zero, pairs need no fuzzy look-up at all (see index.py).
+PAIR_MAX_EDITS = 0
 
 
 def max_edits(length: int) -> int:
-    """Edits tolerated between two units whose shorter one has ``length`` characters.
+    """Edits tolerated between two tokens whose shorter one has ``length`` characters.
 
-    Three letters or fewer must match exactly (acronyms: ZTE is not ZTC); one typo in four to
-    seven letters ("Megvi", "Huawai"); two in eight to eleven ("Hikivsion"); three beyond.
+    Three letters or fewer must match exactly: acronyms (ZTE, TSS) differ by one letter. One
+    typo in four to seven letters ("Olgh", "Megvi", "Huawai"); two in eight to eleven
+    ("Hikivsion"); three beyond. :data:`TYPO_COST` keeps short near misses below review.
     """
     if length <= 3:
         return 0
@@ -65,17 +93,22 @@ def max_edits(length: int) -> int:
     return 3
 
 
-def token_similarity(a: str, b: str) -> float:
-    """Similarity in [0, 1] of two units; 0.0 when they are more than max_edits apart."""
+def token_similarity(a: str, b: str, *, pair: bool = False) -> float:
+    """Similarity in [0, 1] of two units; 0.0 when they are too far apart.
+
+    ``pair`` says that one of them is two tokens read as one (see :data:`PAIR_MAX_EDITS`).
+    """
     if a == b:
         return 1.0
     k = max_edits(min(len(a), len(b)))
+    if pair:
+        k = min(k, PAIR_MAX_EDITS)
     if k == 0 or abs(len(a) - len(b)) > k:
         return 0.0
     d = OSA.distance(a, b, score_cutoff=k)
     if d > k:
         return 0.0
-    return 1.0 - d / max(len(a), len(b))
+    return max(0.0, 1.0 - TYPO_COST * d / max(len(a), len(b)))
 
 
 def units(tokens: Sequence[str]) -> list[tuple[int, int, str]]:
@@ -94,9 +127,10 @@ def align(query: Sequence[str], name: Sequence[str]) -> list[Alignment]:
     out: list[Alignment] = []
     for qs, qe, qt in units(query):
         for cs, ce, ct in units(name):
-            if qe - qs == 2 and ce - cs == 2:
+            q_pair, c_pair = qe - qs == 2, ce - cs == 2
+            if q_pair and c_pair:
                 continue
-            sim = token_similarity(qt, ct)
+            sim = token_similarity(qt, ct, pair=q_pair or c_pair)
             if sim > 0.0:
                 out.append((qs, qe, cs, ce, sim))
     return out
@@ -111,7 +145,15 @@ class Score:
     containment: float
     query_coverage: float
     name_coverage: float
+    conflict: bool
     token_matches: tuple[tuple[str, str, float, float], ...]
+    penalties: tuple[tuple[str, float], ...] = ()
+
+    def penalised(self, reason: str, factor: float) -> Score:
+        """The same score times ``factor``, with the reason recorded."""
+        return attrs.evolve(
+            self, score=self.score * factor, penalties=(*self.penalties, (reason, factor))
+        )
 
     def features(self) -> dict[str, object]:
         return {
@@ -119,11 +161,19 @@ class Score:
             "containment": round(self.containment, 4),
             "query_coverage": round(self.query_coverage, 4),
             "name_coverage": round(self.name_coverage, 4),
+            "conflicting_words": self.conflict,
+            "penalties": {reason: factor for reason, factor in self.penalties},
             "tokens": [
                 {"query": q, "name": n, "similarity": round(s, 4), "weight": round(w, 4)}
                 for q, n, s, w in self.token_matches
             ],
         }
+
+
+def _distinctive(tokens: Sequence[str], weights: Sequence[float]) -> bool:
+    """Whether a name has enough distinctive letters to count when it stands inside another."""
+    letters = sum(len(t) for t, w in zip(tokens, weights, strict=True) if w > GENERIC_WEIGHT)
+    return letters >= MIN_CONTAINED_LETTERS
 
 
 def score_alignment(
@@ -135,6 +185,8 @@ def score_alignment(
     name_weights: Sequence[float] | None = None,
 ) -> Score:
     """Score a query against a listed name from their unit alignments."""
+    qw = [weights.weight(t) for t in query]
+    nw = list(name_weights) if name_weights is not None else [weights.weight(t) for t in name]
     qsim = [0.0] * len(query)
     nsim = [0.0] * len(name)
     best: dict[int, tuple[float, int, int, int, int]] = {}
@@ -145,14 +197,25 @@ def score_alignment(
                 best[i] = (sim, qs, qe, cs, ce)
         for j in range(cs, ce):
             nsim[j] = max(nsim[j], sim)
-    qw = [weights.weight(t) for t in query]
-    nw = list(name_weights) if name_weights is not None else [weights.weight(t) for t in name]
-    wq, wn = sum(qw), sum(nw)
+        if qe - qs == 1 and ce - cs == 1 and nw[cs] < qw[qs]:
+            # A misspelt word weighs what the word it stands for weighs: "Technologief" is
+            # "Technology", generic, not a rare word never seen in the list.
+            qw[qs] = nw[cs]
+    conflict = 0.0 in qsim and 0.0 in nsim
     a = sum(w * s for w, s in zip(qw, qsim, strict=True))
     b = sum(w * s for w, s in zip(nw, nsim, strict=True))
+    if conflict:
+        wq = a + sum(max(w, CONFLICT_WEIGHT) * (1 - s) for w, s in zip(qw, qsim, strict=True))
+        wn = b + sum(max(w, CONFLICT_WEIGHT) * (1 - s) for w, s in zip(nw, nsim, strict=True))
+    else:
+        wq, wn = sum(qw), sum(nw)
     symmetric = (a + b) / (wq + wn) if wq + wn else 0.0
-    name_coverage = b / wn if wn else 0.0
-    containment = CONTAINMENT_SCORE * name_coverage if wn >= MIN_CONTAINED_WEIGHT else 0.0
+    name_coverage = b / sum(nw) if nw else 0.0
+    query_coverage = a / sum(qw) if qw else 0.0
+    containment = max(
+        CONTAINMENT_SCORE * name_coverage if _distinctive(name, nw) else 0.0,
+        CONTAINMENT_SCORE * query_coverage if _distinctive(query, qw) else 0.0,
+    )
     matches = []
     for i in sorted(best):
         sim, qs, qe, cs, ce = best[i]
@@ -161,7 +224,8 @@ def score_alignment(
         score=min(1.0, max(symmetric, containment)),
         symmetric=symmetric,
         containment=containment,
-        query_coverage=a / wq if wq else 0.0,
+        query_coverage=query_coverage,
         name_coverage=name_coverage,
+        conflict=conflict,
         token_matches=tuple(dict.fromkeys(matches)),
     )

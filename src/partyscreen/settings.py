@@ -8,7 +8,13 @@ import attrs
 
 from partyscreen import scoring, weights
 
-__all__ = ["DEFAULT_LIMIT", "MATCH_THRESHOLD", "REVIEW_THRESHOLD", "MatchSettings"]
+__all__ = [
+    "DEFAULT_LIMIT",
+    "MATCH_THRESHOLD",
+    "ORG_VS_INDIVIDUAL",
+    "REVIEW_THRESHOLD",
+    "MatchSettings",
+]
 
 #: At or above this score a result is ``review``: plausible, a person should look. Typos of a
 #: distinctive name ("Hikivision", "Megvi"), a listed name inside a longer one (containment
@@ -20,6 +26,12 @@ REVIEW_THRESHOLD = 0.75
 #: At or above this score a result is ``match``: the same name up to normalisation, or one typo
 #: in a long distinctive name.
 MATCH_THRESHOLD = 0.9
+
+#: Factor on the score of an individual's name when the query carries a legal form ("Inc.",
+#: "Co., Ltd.", "股份有限公司"): a company is not a person. Set so that a person's name matched
+#: exactly stays at review (0.8) while a near miss ("Snail, Inc." against the SDN alias
+#: "SMAIL", 0.8 before) falls below it.
+ORG_VS_INDIVIDUAL = 0.8
 
 #: How many matches a result lists by default, best first.
 DEFAULT_LIMIT = 5
@@ -55,6 +67,9 @@ class MatchSettings:
             "review_threshold": self.review_threshold,
             "match_threshold": self.match_threshold,
             "containment_score": scoring.CONTAINMENT_SCORE,
-            "min_contained_weight": scoring.MIN_CONTAINED_WEIGHT,
             "generic_weight": weights.GENERIC_WEIGHT,
+            "conflict_weight": scoring.CONFLICT_WEIGHT,
+            "min_contained_letters": scoring.MIN_CONTAINED_LETTERS,
+            "pair_max_edits": scoring.PAIR_MAX_EDITS,
+            "org_vs_individual": ORG_VS_INDIVIDUAL,
         }

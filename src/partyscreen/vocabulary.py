@@ -143,10 +143,12 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     }.items()
 }
 
-#: Words dropped from both sides: they carry no identity ("Science and Technology").
+#: Words dropped from both sides: they carry no identity ("Science and Technology"). Articles
+#: of other languages (de, la, du, da, le) are not here: they are also pinyin syllables, the
+#: distinctive part of many Chinese names ("New Hua Du Technology").
 STOPWORDS = _words(
     """
-    and the of for und et de la le del des du da
+    and the of for und et
     """
 )
 
@@ -184,14 +186,15 @@ PLACE_WORDS = _words(
 )
 
 #: Chinese words segmented out of a run of Han characters before it is romanised, each mapped to
-#: the canonical Latin tokens it stands for ("" drops it: legal forms). Segmenting keeps the
+#: the canonical Latin tokens it stands for (legal forms become Latin legal forms, so they are
+#: dropped and recorded like any other, and "" drops a word). Segmenting keeps the
 #: distinctive part of a Chinese name together ("杭州|海康威视|数字|技术|股份有限公司" ->
 #: "hangzhou haikangweishi digital technology"), so that 海康威视 alone matches it, and the
 #: translations let a Chinese name share its generic words with its English name.
 HAN_WORDS: dict[str, str] = {
     # legal forms
-    "股份有限公司": "", "有限责任公司": "", "有限公司": "", "股份公司": "", "公司": "",
-    "股份": "", "集团": "group", "控股": "holdings",
+    "股份有限公司": "co ltd", "有限责任公司": "co ltd", "有限公司": "co ltd",
+    "股份公司": "co", "公司": "co", "股份": "jsc", "集团": "group", "控股": "holdings",
     # generic words
     "技术": "technology", "科技": "technology", "数字": "digital", "信息": "information",
     "智能": "intelligent", "网络": "network", "通信": "communications",

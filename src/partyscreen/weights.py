@@ -18,7 +18,7 @@ import attrs
 
 from partyscreen.vocabulary import GENERIC_WORDS, PLACE_WORDS
 
-__all__ = ["GENERIC_WEIGHT", "PRIOR_NAMES", "TokenWeights"]
+__all__ = ["FULL_WEIGHT_LENGTH", "GENERIC_WEIGHT", "PRIOR_NAMES", "TokenWeights"]
 
 #: Weight of a generic word or common place name, whatever its frequency in the list. The
 #: smallest inverse document frequency is 1.0, so this is at most as much as the most common
@@ -31,6 +31,11 @@ GENERIC_WEIGHT = 0.5
 #: would weigh 1.4, barely above "Technology"); with this prior a word found in one name of a
 #: tiny list weighs about 4.9, as on the embedded list. On lists of thousands it changes little.
 PRIOR_NAMES = 100
+
+#: Tokens shorter than this weigh in proportion to their length. Two or three letters match
+#: by chance far more often than a long word ("HUA", "SB", "TSS" in the SDN list are also
+#: syllables and initials of unrelated companies); a single letter says almost nothing.
+FULL_WEIGHT_LENGTH = 4
 
 _CAPPED = GENERIC_WORDS | PLACE_WORDS
 
@@ -55,4 +60,6 @@ class TokenWeights:
         idf = math.log((self.n_names + PRIOR_NAMES) / (self.doc_freq.get(token, 0) + 1)) + 1.0
         if token in _CAPPED:
             return min(idf, GENERIC_WEIGHT)
+        if len(token) < FULL_WEIGHT_LENGTH:
+            return idf * len(token) / FULL_WEIGHT_LENGTH
         return idf

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from partyscreen._version import __version__
 from partyscreen.errors import EmptyNameError, ListFormatError, ListNotFoundError, PartyscreenError
+from partyscreen.licensing import Deal
 from partyscreen.model import Alias, License, LicenseException, ListedEntity, ScreeningList
 from partyscreen.result import Match, ScreeningResult
 from partyscreen.screener import Screener
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Alias",
+    "Deal",
     "EmptyNameError",
     "License",
     "LicenseException",
@@ -57,8 +59,9 @@ def screen(
     limit: int | None = 5,
     as_of: date | str | None = None,
     lists: Sequence[str] | None = None,
+    deal: Deal | None = None,
 ) -> ScreeningResult:
     """Screen one name against the embedded default list; see :meth:`Screener.screen`."""
     return default_screener().screen(
-        name, threshold=threshold, limit=limit, as_of=as_of, lists=lists
+        name, threshold=threshold, limit=limit, as_of=as_of, lists=lists, deal=deal
     )

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from partyscreen._version import __version__
 from partyscreen.errors import PartyscreenError
-from partyscreen.result import DISCLAIMER, ScreeningResult
+from partyscreen.result import DISCLAIMER, Match, ScreeningResult
 from partyscreen.screener import Screener
 
 __all__ = ["main"]
@@ -26,8 +26,58 @@ def _screener(paths: Sequence[str] | None) -> Screener:
     return default_screener()
 
 
+def _with_records(screener: Screener, args: argparse.Namespace) -> Screener:
+    """The screener with the files of ``--licences`` and ``--decisions``, if any."""
+    from partyscreen.licencefile import load_licences
+    from partyscreen.suppression import load_decisions
+
+    licences = load_licences(args.licences) if args.licences else None
+    decisions = load_decisions(args.decisions) if args.decisions else None
+    if licences is None and decisions is None:
+        return screener
+    if licences is not None:
+        for record in licences.unattached(screener.entities):
+            print(f"partyscreen: warning: licence {record.id} names no entity of the lists in "
+                  f"use: {record.entity_id!r}", file=sys.stderr)  # fmt: skip
+    return screener.with_records(licences=licences, decisions=decisions)
+
+
+def _print_compliance(m: Match) -> None:
+    """A match's review, licences on record, coverage and derived review policy."""
+    if m.suppressed is not None:
+        s = m.suppressed
+        print(f"         SUPPRESSED: reviewed as not this entity by {s.reviewer} on "
+              f"{s.date.isoformat()}: {s.reason}")  # fmt: skip
+    for s in m.earlier_reviews:
+        print(f"         earlier review no longer holds (the entry changed since): "
+              f"{s.reviewer}, {s.date.isoformat()}: {s.reason}")  # fmt: skip
+    for x in m.licences:
+        valid = f"valid {x.valid_from} to {x.valid_to}"
+        print(f"         licence on record: {x.id} ({x.granted_by}, {valid}): {x.scope}")
+    coverage = m.coverage
+    if coverage is None or not (coverage.checks or coverage.deal.classification):
+        return
+    print(f"         coverage on {coverage.day.isoformat()}: {coverage.status}")
+    for check in coverage.checks:
+        print(f"           {check.record.id} ({check.origin}): {check.status}: "
+              f"{'; '.join(check.reasons + check.conditions)}")  # fmt: skip
+    policy = coverage.review_policy
+    if policy is not None:
+        unless = "".join(f"; {r.policy} if {r.items.text}" for r in policy.unless)
+        print(f"         review policy for {policy.item} (derived from the listed text, not a "
+              f"determination): licence required: {policy.licence_required}; "
+              f"{policy.policy}{unless}")  # fmt: skip
+
+
 def _print_result(result: ScreeningResult) -> None:
-    print(f"{result.query}: {result.decision.upper()} (as of {result.as_of.isoformat()})")
+    head = f"{result.query}: {result.decision.upper()} (as of {result.as_of.isoformat()})"
+    if result.coverage is not None:
+        head += f"; coverage: {result.coverage}"
+    if result.suppressed:
+        head += f"; {len(result.suppressed)} match(es) suppressed by review"
+    print(head)
+    if result.restricted_to:
+        print(f"  restricted to {result.restricted_to}")
     for m in result.matches:
         e = m.entity
         print(f"  {m.score:.3f}  {m.decision:<6} {e.name}  [{e.list_code}]  id {e.id}")
@@ -44,19 +94,28 @@ def _print_result(result: ScreeningResult) -> None:
             print(f"         on record: {x.granted_by} -> {x.granted_to}"
                   f" ({when.isoformat() if when else 'date unknown'}): {x.scope}")  # fmt: skip
             print(f"           source: {x.source}")
+        _print_compliance(m)
     for sl in result.lists:
         print(f"  list: {sl.name} (version {sl.version or 'unknown'}, sha256 {sl.sha256[:16]}...)")
+    for f in result.files:
+        print(f"  {f.kind}: {f.path} ({f.records} records, sha256 {f.sha256[:16]}...)")
     print(f"  {DISCLAIMER}")
 
 
 def _cmd_screen(args: argparse.Namespace) -> int:
-    screener = _screener(args.list)
+    from partyscreen.licensing import Deal
+
+    screener = _with_records(_screener(args.list), args)
+    deal = None
+    if args.item or args.purpose:
+        deal = Deal(classification=args.item, purpose=args.purpose)
     result = screener.screen(
         args.name,
         threshold=args.threshold,
         limit=args.limit,
         as_of=args.as_of,
         lists=args.source or None,
+        deal=deal,
     )
     if args.json:
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
@@ -79,6 +138,38 @@ def _cmd_lists(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_review(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from partyscreen.suppression import find_entity, record_review
+
+    entity = find_entity(_screener(args.list).entities, args.entity, list_code=args.source)
+    record = record_review(
+        args.decisions,
+        name=args.name,
+        entity=entity,
+        reviewer=args.reviewer,
+        reason=args.reason,
+        day=date.fromisoformat(args.date) if args.date else None,
+    )
+    print(f"recorded in {args.decisions}: {record.name!r} is not {entity.name} "
+          f"[{entity.list_code}] id {entity.id} (entry sha256 {record.entity_hash[:16]}...), "
+          f"reviewed by {record.reviewer} on {record.date.isoformat()}")  # fmt: skip
+    return 0
+
+
+def _cmd_diff(args: argparse.Namespace) -> int:
+    from partyscreen.diff import diff_lists
+    from partyscreen.loaders import load_path
+
+    found = diff_lists(load_path(args.old), load_path(args.new))
+    if args.json:
+        print(json.dumps(found.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(found.to_text())
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="partyscreen", description="Restricted-party screening against export-control lists."
@@ -96,13 +187,108 @@ def build_parser() -> argparse.ArgumentParser:
                    help="only entries of this source list, e.g. EL (repeatable)")  # fmt: skip
     p.add_argument("--threshold", type=float, help="review threshold in [0, 1]")
     p.add_argument("--limit", type=int, default=5, help="matches to show (default 5)")
+    p.add_argument("--item", metavar="ECCN",
+                   help="the deal's item classification: EAR99 or an ECCN (1A004.c)")  # fmt: skip
+    p.add_argument("--purpose", metavar="TEXT", help="the deal's purpose, shown beside licences")
+    p.add_argument("--licences", metavar="PATH", action="append",
+                   help="a licences file (TOML, [[licence]] tables; repeatable)")  # fmt: skip
+    p.add_argument("--decisions", metavar="FILE",
+                   help="reviewed false positives (JSON Lines; see 'review')")  # fmt: skip
     p.set_defaults(func=_cmd_screen)
+
+    p = sub.add_parser("review", help="record that a name is not a listed entity",
+                       description="Append to FILE that NAME is not the listed entity ID; later "
+                       "screens with --decisions FILE show that match as suppressed until the "
+                       "entity's entry or the name changes.")  # fmt: skip
+    p.add_argument("name", help="the name as screened")
+    p.add_argument("--entity", metavar="ID", required=True, help="the listed entity's id")
+    p.add_argument("--source", metavar="CODE",
+                   help="its list code, when the id is used in several source lists")  # fmt: skip
+    p.add_argument("--reviewer", metavar="WHO", required=True, help="who reviewed it")
+    p.add_argument("--reason", metavar="TEXT", required=True, help="why it is not that entity")
+    p.add_argument("--decisions", metavar="FILE", required=True,
+                   help="the decisions file to append to (created if missing)")  # fmt: skip
+    p.add_argument("--date", metavar="DATE", help="date of the review (default today)")
+    p.add_argument("--list", metavar="PATH", action="append", help=list_help)
+    p.set_defaults(func=_cmd_review)
+
+    p = sub.add_parser("diff", help="entities added, removed and changed between two list files")
+    p.add_argument("old", help="the older list file (TOML, CSL CSV or JSON)")
+    p.add_argument("new", help="the newer list file")
+    p.add_argument("--json", action="store_true", help="print as JSON")
+    p.set_defaults(func=_cmd_diff)
 
     p = sub.add_parser("lists", help="show the lists in use")
     p.add_argument("--list", metavar="PATH", action="append", help=list_help)
     p.add_argument("--json", action="store_true", help="print as JSON")
     p.set_defaults(func=_cmd_lists)
+
+    p = sub.add_parser(
+        "batch",
+        help="screen every row of a CSV file",
+        description="Screen every row of a CSV file (UTF-8, or UTF-16 with BOM; delimiter "
+        "sniffed) into OUT: the input columns, then ps_decision, ps_entity_id, ... ps_error. "
+        "Writes OUT.manifest.json beside it. Exit 0, 1 with --fail-on when a row reached that "
+        "decision, 2 on bad usage or input.",
+    )
+    p.add_argument("input", metavar="IN.csv", help="the CSV file to screen (it needs a header)")
+    p.add_argument("-o", "--output", metavar="OUT", required=True,
+                   help="the output file (overwritten unless --resume)")  # fmt: skip
+    p.add_argument("--column", metavar="NAME",
+                   help="the column of names (default: one named like name, company, "
+                        "supplier_name or party)")  # fmt: skip
+    p.add_argument("--id-column", metavar="ID", help="a column identifying rows in messages")
+    p.add_argument("--list", metavar="PATH", action="append", help=list_help)
+    p.add_argument("--source", metavar="CODE", action="append",
+                   help="only entries of this source list, e.g. EL (repeatable)")  # fmt: skip
+    p.add_argument("--threshold", type=float, help="review threshold in [0, 1]")
+    p.add_argument("--as-of", metavar="DATE", help="screen as of this date (YYYY-MM-DD)")
+    p.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    p.add_argument("--format", choices=["csv", "jsonl"], default="csv",
+                   help="csv: one row per input row; jsonl: one JSON object per input row "
+                        "with the full result")  # fmt: skip
+    p.add_argument("--resume", action="store_true",
+                   help="continue an interrupted run of the same input and settings")  # fmt: skip
+    p.add_argument("--fail-on", choices=["review", "match"],
+                   help="exit 1 when a row reached this decision "
+                        "(review: review or match)")  # fmt: skip
+    p.add_argument("--delimiter", choices=[",", ";", "\t", "|"], metavar="CHAR",
+                   type=lambda s: "\t" if s in ("tab", "\\t") else s,
+                   help="the input's delimiter: , ; tab or | (default: sniffed)")  # fmt: skip
+    p.add_argument("--commit-every", type=int, default=2000, metavar="N",
+                   help="rows between two commits of the output (default 2000)")  # fmt: skip
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary")
+    p.set_defaults(func=_cmd_batch)
     return parser
+
+
+def _cmd_batch(args: argparse.Namespace) -> int:
+    from partyscreen.batch import BatchOptions, run_batch
+
+    options = BatchOptions(
+        input=args.input,
+        output=args.output,
+        column=args.column,
+        id_column=args.id_column,
+        list_paths=args.list or (),
+        sources=args.source or (),
+        threshold=args.threshold,
+        as_of=args.as_of,
+        workers=args.workers,
+        format=args.format,
+        resume=args.resume,
+        fail_on=args.fail_on,
+        delimiter=args.delimiter,
+        commit_every=args.commit_every,
+        progress=False if args.quiet else None,
+        quiet=args.quiet,
+    )
+    try:
+        return run_batch(options, stderr=sys.stderr).exit_status
+    except KeyboardInterrupt:
+        print("partyscreen: interrupted; the rows committed so far are kept: run the same "
+              "command with --resume to continue", file=sys.stderr)  # fmt: skip
+        return 130
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -7,7 +7,11 @@ either ``PartyscreenError`` or the built-in they already handle (``ValueError``,
 from __future__ import annotations
 
 __all__ = [
+    "DealError",
+    "DecisionsFileError",
     "EmptyNameError",
+    "EntityNotFoundError",
+    "LicenceFileError",
     "ListFormatError",
     "ListNotFoundError",
     "PartyscreenError",
@@ -53,3 +57,19 @@ class ListNotFoundError(PartyscreenError, FileNotFoundError):
 
 class EmptyNameError(PartyscreenError, ValueError):
     """A name to screen is empty, or nothing of it is left after normalisation."""
+
+
+class LicenceFileError(ListFormatError):
+    """A licences file is malformed; the message names the file, the licence and the field."""
+
+
+class DecisionsFileError(ListFormatError):
+    """A review decisions file is malformed; the message names the file, the line and the field."""
+
+
+class DealError(PartyscreenError, ValueError):
+    """A deal's item classification or date is not valid."""
+
+
+class EntityNotFoundError(PartyscreenError, LookupError):
+    """No listed entity has the id (and list code) given, or more than one has it."""

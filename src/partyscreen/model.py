@@ -20,6 +20,7 @@ __all__ = [
     "License",
     "LicenseException",
     "ListedEntity",
+    "RecordFile",
     "ScreeningList",
 ]
 
@@ -66,7 +67,9 @@ class LicenseException:
     """A licence, exception or approval on record for a listed entity.
 
     It records who granted it, to whom, when it was applied for and approved, what it covers
-    (``scope``), what for (``purpose``) and the public source that reports it.
+    (``scope``, and ``items``: the classifications it covers, ``EAR99`` or ECCNs, where
+    recorded), what for (``purpose``) and the source that reports it. ``list_code``, when set,
+    ties it to the entity of that source list only (CSL ids repeat across source lists).
     """
 
     id: str
@@ -82,6 +85,8 @@ class LicenseException:
     valid_to: date | None = None
     source_url: str = ""
     notes: str = ""
+    items: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
+    list_code: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -93,7 +98,9 @@ class LicenseException:
             "approved_on": _iso(self.approved_on),
             "valid_from": _iso(self.valid_from),
             "valid_to": _iso(self.valid_to),
+            "list_code": self.list_code,
             "scope": self.scope,
+            "items": list(self.items),
             "purpose": self.purpose,
             "source": self.source,
             "source_url": self.source_url,
@@ -198,6 +205,28 @@ class ScreeningList:
             "source": self.source,
             "entities": len(self.entities),
             "list_codes": list(self.list_codes),
+        }
+
+
+@attrs.frozen
+class RecordFile:
+    """A file of records a screener reads besides its lists, named in every result for audit.
+
+    ``kind`` is ``licences`` (licences on record) or ``decisions`` (reviewed false positives);
+    ``records`` is how many records it held when read.
+    """
+
+    kind: str
+    path: str
+    sha256: str
+    records: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "path": self.path,
+            "sha256": self.sha256,
+            "records": self.records,
         }
 
 

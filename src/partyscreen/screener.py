@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import copy
+import typing
 from collections.abc import Iterable, Sequence
 from datetime import date
 from os import PathLike
 
+import attrs
+
 from partyscreen._version import __version__
 from partyscreen.errors import EmptyNameError
 from partyscreen.index import NameIndex
-from partyscreen.model import ListedEntity, ScreeningList
+from partyscreen.licencefile import Licences, load_licences
+from partyscreen.licensing import Deal, assess
+from partyscreen.model import ListedEntity, RecordFile, ScreeningList
 from partyscreen.normalize import normalize_name
 from partyscreen.result import Match, ScreeningResult
 from partyscreen.scoring import score_alignment
-from partyscreen.settings import DEFAULT_LIMIT, MatchSettings
+from partyscreen.settings import DEFAULT_LIMIT, ORG_VS_INDIVIDUAL, MatchSettings
+from partyscreen.suppression import Decisions, load_decisions
 
 __all__ = ["Screener", "parse_day"]
 
@@ -35,14 +42,26 @@ class Screener:
     """Screens names against one or more loaded lists.
 
     Build it once (the index is built here) and call :meth:`screen` as often as needed; it is
-    safe to share between threads.
+    safe to share between threads. ``licences`` are the user's licences on record
+    (:func:`partyscreen.licencefile.load_licences`), ``decisions`` the reviewed false positives
+    (:func:`partyscreen.suppression.load_decisions`).
     """
 
     def __init__(
-        self, lists: Iterable[ScreeningList], *, settings: MatchSettings | None = None
+        self,
+        lists: Iterable[ScreeningList],
+        *,
+        settings: MatchSettings | None = None,
+        licences: Licences | None = None,
+        decisions: Decisions | None = None,
     ) -> None:
         self.lists: tuple[ScreeningList, ...] = tuple(lists)
         self.settings = settings or MatchSettings()
+        self.licences = licences or Licences()
+        self.decisions = decisions
+        #: (list code, id) keys matches are restricted to (see :meth:`restricted_to`), and why.
+        self._only: frozenset[tuple[str, str]] | None = None
+        self.restriction: str | None = None
         self.entities: tuple[ListedEntity, ...] = tuple(e for sl in self.lists for e in sl.entities)
         # One index entry per distinct normalised name of each entity.
         entries: list[tuple[int, str, str]] = []
@@ -61,12 +80,96 @@ class Screener:
 
     @classmethod
     def from_paths(
-        cls, paths: Iterable[str | PathLike[str]], *, settings: MatchSettings | None = None
+        cls,
+        paths: Iterable[str | PathLike[str]],
+        *,
+        settings: MatchSettings | None = None,
+        licence_paths: Iterable[str | PathLike[str]] = (),
+        decisions_path: str | PathLike[str] | None = None,
     ) -> Screener:
-        """A screener over list files: our TOML format, or the official formats we read."""
+        """A screener over list files: our TOML format, or the official formats we read;
+        with the user's licences files and decisions file, if given."""
         from partyscreen.loaders import load_path
 
-        return cls([load_path(p) for p in paths], settings=settings)
+        return cls(
+            [load_path(p) for p in paths],
+            settings=settings,
+            licences=load_licences(licence_paths),
+            decisions=load_decisions(decisions_path) if decisions_path is not None else None,
+        )
+
+    def with_records(
+        self, *, licences: Licences | None = None, decisions: Decisions | None = None
+    ) -> Screener:
+        """This screener (same lists and index, not rebuilt) with other licences or decisions."""
+        other = copy.copy(self)
+        other.licences = licences if licences is not None else self.licences
+        other.decisions = decisions if decisions is not None else self.decisions
+        return other
+
+    def restricted_to(self, keys: Iterable[tuple[str, str]], *, reason: str = "") -> Screener:
+        """This screener, reporting only matches with entities whose (list code, id) is in
+        ``keys`` (e.g. :func:`partyscreen.diff.changed_entity_keys`).
+
+        Scores are those of the full lists (the index and token weights are shared, not
+        rebuilt); every result says it was restricted (``restricted_to``).
+        """
+        other = copy.copy(self)
+        other._only = frozenset(keys)
+        total = len(self.entities)
+        kept = sum((e.list_code, e.id) in other._only for e in self.entities)
+        note = f"{kept} of {total} entities"
+        other.restriction = f"{note}: {reason}" if reason else note
+        return other
+
+    @property
+    def record_files(self) -> tuple[RecordFile, ...]:
+        """The licences and decisions files in use, for the audit trail."""
+        decisions = self.decisions.files if self.decisions is not None else ()
+        return self.licences.files + decisions
+
+    @typing.overload
+    def screen_many(
+        self,
+        names: Iterable[str],
+        /,
+        *,
+        workers: int | None = ...,
+        errors: typing.Literal["raise"] = ...,
+        **screen_kwargs: typing.Any,
+    ) -> list[ScreeningResult]: ...
+
+    @typing.overload
+    def screen_many(
+        self,
+        names: Iterable[str],
+        /,
+        *,
+        workers: int | None = ...,
+        errors: typing.Literal["return"],
+        **screen_kwargs: typing.Any,
+    ) -> list[ScreeningResult | EmptyNameError]: ...
+
+    def screen_many(
+        self,
+        names: Iterable[str],
+        /,
+        *,
+        workers: int | None = None,
+        errors: typing.Literal["raise", "return"] = "raise",
+        **screen_kwargs: typing.Any,
+    ) -> list[ScreeningResult] | list[ScreeningResult | EmptyNameError]:
+        """Screen many names with the same options; one result per name, in order.
+
+        ``screen_kwargs`` are :meth:`screen`'s options. Each distinct normalised name is
+        screened once (bounded cache; ``cache_size=`` sets its size); ``workers=N`` screens in
+        N processes. A name that cannot be screened raises :class:`EmptyNameError` naming its
+        position (``errors="raise"``) or stands as that exception in the list
+        (``errors="return"``). See :mod:`partyscreen.batch`.
+        """
+        from partyscreen.batch import screen_many
+
+        return screen_many(self, names, workers=workers, errors=errors, **screen_kwargs)
 
     def screen(
         self,
@@ -77,22 +180,28 @@ class Screener:
         limit: int | None = DEFAULT_LIMIT,
         as_of: date | str | None = None,
         lists: Sequence[str] | None = None,
+        deal: Deal | None = None,
     ) -> ScreeningResult:
         """Screen one name.
 
         ``threshold`` replaces the review threshold; ``limit`` caps the matches listed (None:
-        all); ``as_of`` screens against the entries listed on that date; ``lists`` keeps only
-        entities whose list code or list name is given (``["EL"]``: the Entity List alone).
+        all; suppressed matches are always listed and not counted); ``as_of`` screens against
+        the entries listed on that date (default: the deal's date, else today); ``lists`` keeps
+        only entities whose list code or list name is given (``["EL"]``: the Entity List
+        alone); ``deal`` (item classification, purpose, date) is checked against the licences
+        on record for each match.
         """
         settings = self.settings.with_threshold(threshold)
-        day = parse_day(as_of)
+        day = parse_day(as_of if as_of is not None or deal is None else deal.date)
+        deal_day = deal.date if deal is not None and deal.date is not None else day
         query = normalize_name(name)
         if not query:
             msg = f"nothing to screen in {name!r}: it is empty after normalisation"
             raise EmptyNameError(msg)
         wanted = {x.casefold() for x in lists} if lists else None
         best: dict[int, Match] = {}
-        for number, alignments in self.index.candidates(query.tokens).items():
+        candidates = self.index.candidates(query.tokens, threshold=settings.review_threshold)
+        for number, alignments in candidates.items():
             tokens = self.index.names[number]
             detail = score_alignment(
                 query.tokens,
@@ -101,13 +210,17 @@ class Screener:
                 self.index.weights,
                 name_weights=self.index.name_weights[number],
             )
-            if detail.score < settings.review_threshold:
-                continue
             entity_number, text, kind = self._entries[number]
             entity = self.entities[entity_number]
+            if query.legal_forms and entity.entity_type == "individual":
+                detail = detail.penalised("organisation_vs_individual", ORG_VS_INDIVIDUAL)
+            if detail.score < settings.review_threshold:
+                continue
             if not entity.is_listed_on(day):
                 continue
             if wanted and not {entity.list_code.casefold(), entity.list_name.casefold()} & wanted:
+                continue
+            if self._only is not None and (entity.list_code, entity.id) not in self._only:
                 continue
             previous = best.get(entity_number)
             if previous is None or detail.score > previous.score:
@@ -121,15 +234,51 @@ class Screener:
                     normalized_name=" ".join(tokens),
                     detail=detail,
                 )
-        ranked = sorted(best.values(), key=lambda m: (-m.score, m.entity.name, m.entity.id))
-        if limit is not None:
-            ranked = ranked[:limit]
+        ranked = sorted(
+            best.values(), key=lambda m: (-m.score, m.entity.name, m.entity.id, m.entity.list_code)
+        )
+        matches = self._annotate(ranked, query.text, deal or Deal(), deal_day, limit)
+        raised = [m for m in matches if m.suppressed is None]
         return ScreeningResult(
             query=name,
-            decision=ranked[0].decision if ranked else "clear",
-            matches=tuple(ranked),
+            decision=raised[0].decision if raised else "clear",
+            matches=matches,
             as_of=day,
             lists=self.lists,
             settings=settings.to_dict(),
             version=__version__,
+            deal=deal,
+            files=self.record_files,
+            restricted_to=self.restriction,
         )
+
+    def _annotate(
+        self, ranked: Sequence[Match], normalized: str, deal: Deal, day: date, limit: int | None
+    ) -> tuple[Match, ...]:
+        """Reviews, licences and coverage on each match, best first. ``limit`` counts the
+        matches raised; suppressed ones are all kept (never silently dropped)."""
+        kept: list[Match] = []
+        raised = 0
+        for match in ranked:
+            if self.decisions is None and limit is not None and raised >= limit:
+                break
+            suppressed, lapsed = (
+                self.decisions.review_of(normalized, match.entity)
+                if self.decisions is not None
+                else (None, ())
+            )
+            if suppressed is None:
+                if limit is not None and raised >= limit:
+                    continue
+                raised += 1
+            licences = self.licences.for_entity(match.entity)
+            kept.append(
+                attrs.evolve(
+                    match,
+                    suppressed=suppressed,
+                    earlier_reviews=lapsed,
+                    licences=licences,
+                    coverage=assess(match.entity, licences, deal, day),
+                )
+            )
+        return tuple(kept)

@@ -1,0 +1,267 @@
+"""Batch screening through the API (screen_many, the engine, the cache) and input sniffing."""
+
+from __future__ import annotations
+
+import codecs
+import io
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from partyscreen import EmptyNameError, ScreeningResult, default_screener
+from partyscreen.batch import (
+    BatchOptions,
+    ScreenCache,
+    ScreeningEngine,
+    run_batch,
+    screen_iter,
+    screen_many,
+)
+from partyscreen.csvio import (
+    InputFileError,
+    count_records,
+    detect_bom,
+    scan_input,
+    sniff_delimiter,
+)
+from tests import strategies
+
+NAMES = [
+    "Hikivision",
+    "Zhejiang Dahua Technology",
+    "Acme Widgets Inc.",
+    "科大讯飞股份有限公司",
+    "Hangzhou Digital Technology Co. Ltd.",
+    "Megvi Technology Ltd",
+    "Siemens AG",
+    "HIKVISION",
+    "Hik-Vision",
+    "Hikivision",
+]
+
+
+def same(left: ScreeningResult, right: ScreeningResult) -> bool:
+    """The same result, but for when it was screened (if results say so)."""
+    first, second = left.to_dict(), right.to_dict()
+    first.pop("screened_at", None)
+    second.pop("screened_at", None)
+    return first == second
+
+
+def test_screen_many_is_screen_in_order() -> None:
+    screener = default_screener()
+    results = screener.screen_many(NAMES)
+    assert [r.query for r in results] == NAMES
+    for name, result in zip(NAMES, results, strict=True):
+        assert same(result, screener.screen(name))
+
+
+def test_screen_many_passes_the_screening_options() -> None:
+    screener = default_screener()
+    (old,) = screener.screen_many(["ZTE Corporation"], as_of="2016-06-01")
+    (now,) = screener.screen_many(["ZTE Corporation"])
+    assert old.decision == "match"
+    assert now.decision == "clear"
+    (low,) = screener.screen_many(["Hangzhou Digital Technology"], threshold=0.3, limit=None)
+    assert low.matches
+    assert same(low, screener.screen("Hangzhou Digital Technology", threshold=0.3, limit=None))
+
+
+def test_unusable_names_raise_or_stand_in_place() -> None:
+    screener = default_screener()
+    with pytest.raises(EmptyNameError, match=r"name 2: nothing to screen in '!!!'"):
+        screener.screen_many(["Hikvision", "Dahua", "!!!", "Megvii"])
+    outcomes = screener.screen_many(["Hikvision", "", "!!!", "Megvii"], errors="return")
+    assert [type(o) for o in outcomes] == [
+        ScreeningResult,
+        EmptyNameError,
+        EmptyNameError,
+        ScreeningResult,
+    ]
+    assert "''" in str(outcomes[1])
+    assert "'!!!'" in str(outcomes[2])
+    with pytest.raises(ValueError, match="errors must be"):
+        screener.screen_many(["x"], errors="ignore")  # type: ignore[call-overload]
+
+
+def test_bad_options_fail_before_any_name() -> None:
+    with pytest.raises(ValueError, match="threshold"):
+        default_screener().screen_many(["Hikvision"], threshold=2.0)
+    with pytest.raises(ValueError, match="as_of"):
+        default_screener().screen_many(["Hikvision"], as_of="yesterday")
+    with pytest.raises(ValueError, match="workers"):
+        default_screener().screen_many(["Hikvision"], workers=0)
+
+
+def test_a_name_is_screened_once_and_keeps_its_own_spelling() -> None:
+    screener = default_screener()
+    names = ["Hikvision", "HIKVISION", "Hik vision", "hikvision co., ltd."] * 50
+    with ScreeningEngine(screener) as engine:
+        results = engine.collect(engine.submit(names))
+        assert engine.screened == 2  # "hikvision" and "hik vision"
+        assert engine.cache.hits == len(names) - 2
+    assert [r.query for r in results if isinstance(r, ScreeningResult)] == names
+    for result, name in zip(results[:4], names[:4], strict=True):
+        assert isinstance(result, ScreeningResult)
+        assert same(result, screener.screen(name))
+
+
+def test_workers_give_the_same_results_and_the_lists_own_objects() -> None:
+    screener = default_screener()
+    names = NAMES * 120 + [f"Supplier {i} Trading" for i in range(700)]
+    one = screen_many(screener, names, errors="return")
+    two = screen_many(screener, names, errors="return", workers=2, cache_size=16)
+    assert len(one) == len(two) == len(names)
+    for a, b in zip(one, two, strict=True):
+        assert isinstance(a, ScreeningResult)
+        assert isinstance(b, ScreeningResult)
+        assert same(a, b)
+        assert b.lists is screener.lists or b.lists == screener.lists
+        for match in b.matches:
+            assert any(match.entity is e for e in screener.entities)
+
+
+def test_screen_iter_streams() -> None:
+    screener = default_screener()
+    stream = screen_iter(screener, iter(NAMES))
+    first = next(stream)
+    assert isinstance(first, ScreeningResult)
+    assert first.query == NAMES[0]
+    assert len(list(stream)) == len(NAMES) - 1
+
+
+def test_cache_is_bounded_lru() -> None:
+    cache = ScreenCache(2)
+    result = default_screener().screen("Hikvision")
+    cache.put((("a",), None), result)
+    cache.put((("b",), None), result)
+    assert cache.get((("a",), None)) is result  # "a" is now the most recent
+    cache.put((("c",), None), result)
+    assert len(cache) == 2
+    assert (("b",), None) not in cache
+    assert (("a",), None) in cache
+    assert cache.get((("b",), None)) is None
+
+
+def test_no_cache_still_screens_everything() -> None:
+    screener = default_screener()
+    out = screen_many(screener, NAMES * 3, cache_size=0)
+    assert [r.query for r in out] == NAMES * 3
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(strategies.names, strategies.any_text, st.just("")), max_size=25))
+def test_one_outcome_per_name_in_order(names: list[str]) -> None:
+    screener = default_screener()
+    outcomes = screen_many(screener, names, errors="return")
+    assert len(outcomes) == len(names)
+    for name, outcome in zip(names, outcomes, strict=True):
+        if isinstance(outcome, EmptyNameError):
+            with pytest.raises(EmptyNameError) as info:
+                screener.screen(name)
+            assert str(outcome) == str(info.value)
+        else:
+            assert same(outcome, screener.screen(name))
+
+
+# --------------------------------------------------------------------------------------------
+# Reading input files
+
+
+def write(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("bom", "codec", "label"),
+    [
+        (b"", "utf-8", "UTF-8"),
+        (codecs.BOM_UTF8, "utf-8", "UTF-8 with BOM"),
+        (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16 LE (BOM)"),
+        (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16 BE (BOM)"),
+    ],
+)
+def test_encodings_by_bom(tmp_path: Path, bom: bytes, codec: str, label: str) -> None:
+    text = 'name;note\nSociété Générale;"a\nb"\n海康威视;x\n'
+    path = write(tmp_path / "in.csv", bom + text.encode(codec))
+    source = scan_input(path)
+    assert (source.codec, source.encoding, source.bom_length) == (codec, label, len(bom))
+    assert sniff_delimiter(source) == ";"
+    assert count_records(source, ";") == 2
+    assert detect_bom(bom + b"x")[1] == label
+
+
+def test_latin1_is_an_error_naming_file_offset_and_line(tmp_path: Path) -> None:
+    data = "name\nAcme\nSociété Générale\n".encode("cp1252")
+    path = write(tmp_path / "latin.csv", data)
+    with pytest.raises(InputFileError) as info:
+        scan_input(path)
+    message = str(info.value)
+    assert str(path) in message
+    offset = data.index("é".encode("cp1252"))
+    assert f"byte offset {offset} " in message
+    assert "line 3" in message
+    assert "not UTF-8" in message
+
+
+def test_a_bad_byte_after_the_first_chunk_is_found_where_it_is(tmp_path: Path) -> None:
+    head = ("name\n" + "Acme Widgets Inc.\n" * 100_000).encode()
+    path = write(tmp_path / "late.csv", head + "Café\n".encode("latin-1"))
+    with pytest.raises(InputFileError, match=f"byte offset {len(head) + 3} "):
+        scan_input(path)
+
+
+def test_utf16_without_bom_and_utf32_are_errors(tmp_path: Path) -> None:
+    path = write(tmp_path / "u16.csv", "name\nAcme\n".encode("utf-16-le"))
+    with pytest.raises(InputFileError, match=r"NUL character at byte offset 1 .*byte-order mark"):
+        scan_input(path)
+    path = write(tmp_path / "u32.csv", "name\nAcme\n".encode("utf-32"))
+    with pytest.raises(InputFileError, match="UTF-32"):
+        scan_input(path)
+    bad16 = codecs.BOM_UTF16_LE + "name\n".encode("utf-16-le") + b"\x00\xdc" + b"a\x00"
+    path = write(tmp_path / "bad16.csv", bad16)
+    with pytest.raises(InputFileError, match="invalid UTF-16-LE at byte offset 12"):
+        scan_input(path)
+
+
+def test_missing_and_non_regular_inputs(tmp_path: Path) -> None:
+    with pytest.raises(InputFileError, match="no such input file"):
+        scan_input(tmp_path / "nope.csv")
+    with pytest.raises(InputFileError, match="not a regular file"):
+        scan_input(tmp_path)
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t", "|"])
+def test_sniffs_the_delimiter(tmp_path: Path, delimiter: str) -> None:
+    rows = [["id", "name", "country"], ["1", "Acme, Inc.; Widgets", "US"], ["2", "Dahua", "CN"]]
+    lines = []
+    for row in rows:
+        quoted = [f'"{v}"' if any(c in v for c in ",;\t|") else v for v in row]
+        lines.append(delimiter.join(quoted))
+    path = write(tmp_path / "in.csv", ("\n".join(lines) + "\n").encode())
+    assert sniff_delimiter(scan_input(path)) == delimiter
+
+
+def test_a_single_column_is_comma_separated(tmp_path: Path) -> None:
+    path = write(tmp_path / "in.csv", b"name\nAcme\nDahua\n")
+    assert sniff_delimiter(scan_input(path)) == ","
+
+
+def test_run_batch_shows_a_progress_bar_when_asked(tmp_path: Path) -> None:
+    source = write(tmp_path / "in.csv", b"name\nHikvision\nAcme\n\nDahua\n")
+    err = io.StringIO()  # not a terminal: no bar unless asked
+    report = run_batch(BatchOptions(input=source, output=tmp_path / "out.csv"), stderr=err)
+    assert report.exit_status == 0
+    assert report.counts["rows"] == 3
+    assert "\r" not in err.getvalue()
+    err = io.StringIO()
+    run_batch(BatchOptions(input=source, output=tmp_path / "out.csv", progress=True), stderr=err)
+    bar = err.getvalue()
+    assert "screening" in bar
+    assert "3/3" in bar
+    err = io.StringIO()
+    run_batch(BatchOptions(input=source, output=tmp_path / "out.csv", quiet=True), stderr=err)
+    assert err.getvalue() == ""

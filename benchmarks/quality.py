@@ -28,6 +28,7 @@ Peers (optional ``bench`` extra):
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import math
 import re
@@ -146,6 +147,8 @@ def nomenklatura_matcher(entities: Sequence[ListedEntity]) -> Matcher | None:
                 postings[tok].add(number)
     idf = {t: math.log(len(entities) / len(p)) for t, p in postings.items()}
 
+    serial = itertools.count()
+
     def run(queries: Sequence[str]) -> list[Hit]:
         out: list[Hit] = []
         for q in queries:
@@ -154,7 +157,8 @@ def nomenklatura_matcher(entities: Sequence[ListedEntity]) -> Matcher | None:
                 for number in postings.get(tok, ()):
                     votes[number] += idf[tok]
             query = model.make_entity("Company")
-            query.id = "query"
+            # A fresh id per query: nomenklatura caches comparisons by entity id.
+            query.id = f"query-{next(serial)}"
             query.add("name", q)
             best: tuple[float, int] = (0.0, -1)
             for number, _ in votes.most_common(NK_CANDIDATES):
@@ -294,7 +298,7 @@ def pairs(include_nk: bool) -> dict[str, dict[str, float]]:
                     else "LegalEntity"
                 )
                 a, b = model.make_entity(schema), model.make_entity(schema)
-                a.id, b.id = "a", "b"
+                a.id, b.id = f"a{len(nk)}", f"b{len(nk)}"  # nomenklatura caches by id
                 a.add("name", r["query"])
                 b.add("name", r["candidate"])
                 nk.append(algo.compare(a, b, config).score)

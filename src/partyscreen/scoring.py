@@ -16,9 +16,10 @@ From those similarities and the token weights (see :mod:`partyscreen.weights`):
   against "Bank for Development"): each unmatched word then weighs at least
   :data:`CONFLICT_WEIGHT`, however generic;
 - ``containment``: :data:`CONTAINMENT_SCORE` times ``name_coverage`` (or ``query_coverage``),
-  when that name is distinctive enough (:data:`MIN_CONTAINED_LETTERS`): the listed name stands
-  whole inside a longer query ("speech recognition firm iFlytek Co"), or the query inside a
-  longer listed name ("Xiamen Meiya Pico Information Co").
+  when that name stands whole inside the other (every word matched) and is distinctive enough
+  (:data:`MIN_CONTAINED_LETTERS`): the listed name inside a longer query ("speech recognition
+  firm iFlytek Co"), or a query of two distinctive words or more inside a longer listed name
+  ("Xiamen Meiya Pico Information Co"; one common word such as "Popular" is not enough).
 
 The score is the larger of ``symmetric`` and ``containment``, in [0, 1], and 1.0 exactly when
 both names have the same tokens.
@@ -38,6 +39,7 @@ __all__ = [
     "CONTAINMENT_SCORE",
     "MIN_CONTAINED_LETTERS",
     "PAIR_MAX_EDITS",
+    "SHORT_NAME_LETTERS",
     "TYPO_COST",
     "Alignment",
     "Score",
@@ -58,6 +60,12 @@ CONTAINMENT_SCORE = 0.8
 #: "HUA" in "New Hua Du Technology", "BIO CORPORATION" in every "... Bio, Inc.", "DEV SOL" in
 #: "Sol Strategies". Six letters keep "Huawei", "iFlytek" and "Tian Yi".
 MIN_CONTAINED_LETTERS = 6
+
+#: Distinctive letters below which a name is too short to stand for a longer one (see
+#: score_alignment): two-letter aliases such as "SL" (Shining Path) matched "SL Science
+#: Holding" at 0.9 because "Science" and "Holding" are generic. ZTE (three letters) still
+#: matches "ZTE Corporation": legal forms are not words of the name.
+SHORT_NAME_LETTERS = 4
 
 #: Least weight of a word one name has and the other lacks, when both names have such words.
 #: Generic words weigh 0.5 so that "Dahua Technology" still matches "Dahua"; but "Bank of
@@ -170,10 +178,20 @@ class Score:
         }
 
 
-def _distinctive(tokens: Sequence[str], weights: Sequence[float]) -> bool:
-    """Whether a name has enough distinctive letters to count when it stands inside another."""
-    letters = sum(len(t) for t, w in zip(tokens, weights, strict=True) if w > GENERIC_WEIGHT)
-    return letters >= MIN_CONTAINED_LETTERS
+def _distinctive_letters(tokens: Sequence[str], weights: Sequence[float]) -> int:
+    """Letters of a name's distinctive (not generic) words."""
+    return sum(len(t) for t, w in zip(tokens, weights, strict=True) if w > GENERIC_WEIGHT)
+
+
+def _contained(
+    tokens: Sequence[str], weights: Sequence[float], sims: Sequence[float], *, min_words: int
+) -> bool:
+    """Whether a name stands whole inside the other: every word matched, and distinctive."""
+    if 0.0 in sims:
+        return False
+    if sum(w > GENERIC_WEIGHT for w in weights) < min_words:
+        return False
+    return _distinctive_letters(tokens, weights) >= MIN_CONTAINED_LETTERS
 
 
 def score_alignment(
@@ -183,8 +201,14 @@ def score_alignment(
     weights: TokenWeights,
     *,
     name_weights: Sequence[float] | None = None,
+    contained_min_words: int = 1,
 ) -> Score:
-    """Score a query against a listed name from their unit alignments."""
+    """Score a query against a listed name from their unit alignments.
+
+    ``contained_min_words`` is how many distinctive words the listed name needs before it
+    counts as contained in a longer query: 2 for a person, whose single name ("Martin", an
+    alias of an SDN individual) stands inside "Lockheed Martin" by chance.
+    """
     qw = [weights.weight(t) for t in query]
     nw = list(name_weights) if name_weights is not None else [weights.weight(t) for t in name]
     qsim = [0.0] * len(query)
@@ -202,6 +226,12 @@ def score_alignment(
             # "Technology", generic, not a rare word never seen in the list.
             qw[qs] = nw[cs]
     conflict = 0.0 in qsim and 0.0 in nsim
+    # A very short name ("SL", "HUA") cannot carry a longer one: the other's extra words,
+    # however generic, count as if they contradicted it ("SL Science Holding" is not "SL").
+    short = (
+        min(_distinctive_letters(query, qw), _distinctive_letters(name, nw)) < SHORT_NAME_LETTERS
+    )
+    conflict = conflict or (short and (0.0 in qsim or 0.0 in nsim))
     a = sum(w * s for w, s in zip(qw, qsim, strict=True))
     b = sum(w * s for w, s in zip(nw, nsim, strict=True))
     if conflict:
@@ -213,8 +243,10 @@ def score_alignment(
     name_coverage = b / sum(nw) if nw else 0.0
     query_coverage = a / sum(qw) if qw else 0.0
     containment = max(
-        CONTAINMENT_SCORE * name_coverage if _distinctive(name, nw) else 0.0,
-        CONTAINMENT_SCORE * query_coverage if _distinctive(query, qw) else 0.0,
+        CONTAINMENT_SCORE * name_coverage
+        if _contained(name, nw, nsim, min_words=contained_min_words)
+        else 0.0,
+        CONTAINMENT_SCORE * query_coverage if _contained(query, qw, qsim, min_words=2) else 0.0,
     )
     matches = []
     for i in sorted(best):

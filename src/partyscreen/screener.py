@@ -203,15 +203,17 @@ class Screener:
         candidates = self.index.candidates(query.tokens, threshold=settings.review_threshold)
         for number, alignments in candidates.items():
             tokens = self.index.names[number]
+            entity_number, text, kind = self._entries[number]
+            entity = self.entities[entity_number]
+            person = entity.entity_type == "individual"
             detail = score_alignment(
                 query.tokens,
                 tokens,
                 alignments,
                 self.index.weights,
                 name_weights=self.index.name_weights[number],
+                contained_min_words=2 if person else 1,
             )
-            entity_number, text, kind = self._entries[number]
-            entity = self.entities[entity_number]
             if query.legal_forms and entity.entity_type == "individual":
                 detail = detail.penalised("organisation_vs_individual", ORG_VS_INDIVIDUAL)
             if detail.score < settings.review_threshold:

@@ -1,0 +1,96 @@
+"""Regression cases for each class the matcher handles, and the false positives it fixed.
+
+Positives run against the embedded list; the false positives were found by
+benchmarks/quality.py against the real 2023 CSL sample, so those run against it.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import pytest
+
+from partyscreen import Screener, screen
+from partyscreen.csl import load_csl
+from partyscreen.embedded import default_lists
+from tests.conftest import shared_path
+
+
+@pytest.mark.parametrize(
+    ("kind", "query", "fragment"),
+    [
+        ("typo", "Hikivision", "hikvision"),
+        ("typo", "Huawai", "huawei"),
+        ("typo", "Megvi", "megvii"),
+        ("typo in a generic word", "Hikvision Digital Technologief", "hikvision"),
+        ("order", "Digital Technology Hikvision Hangzhou", "hikvision"),
+        ("truncation", "Xiamen Meiya Pico Information Co", "meiya"),
+        ("legal form", "Megvii Technology GmbH", "megvii"),
+        ("legal form", "Zhejiang Dahua Technology 股份有限公司", "dahua"),
+        ("legal form glued on", "Zhejiang Dahua TechnologyCo., Ltd.", "dahua"),
+        ("abbreviation", "Hikvision Digital Tech", "hikvision"),
+        ("abbreviation", "Aksu District PSB", "aksu"),
+        ("abbreviation", "Yixin Sci & Tech Co", "yixin"),
+        ("spacing", "Hik-Vision", "hikvision"),
+        ("spacing", "Hik Vision", "hikvision"),
+        ("spacing", "H.I.K.V.I.S.I.O.N", "hikvision"),
+        ("spacing", "Hi-Silicon", "hisilicon"),
+        ("homoglyph", "Ηikvisiоn", "hikvision"),  # Greek Eta, Cyrillic o
+        ("digits for letters", "Hikv1s1on", "hikvision"),
+        ("zero-width", "Hik\u200bvi\u200dsion", "hikvision"),
+        ("bidi override", "\u202eMegvii\u202c", "megvii"),
+        ("full-width", "Ｈｕａｗｅｉ", "huawei"),
+        ("cross-script", "海康威视", "hikvision"),
+        ("cross-script", "科大讯飞股份有限公司", "iflytek"),
+        ("pinyin", "Haikang Weishi", "hikvision"),
+        ("romanisation", "Kashi Prefecture Public Security Bureau", "kashgar"),
+        ("romanisation", "Qaramay Municipality PSB", "kelamayi"),
+        ("description", "speech recognition firm iFlytek Co", "iflytek"),
+    ],
+)
+def test_listed_party_is_found(kind: str, query: str, fragment: str) -> None:
+    result = screen(query)
+    assert result.decision in ("review", "match"), kind
+    assert result.best is not None
+    assert any(fragment in n.casefold() for n in result.best.entity.names), kind
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "Hangzhou Digital Technology Co., Ltd.",  # only generic and place words of Hikvision
+        "Beijing Technology Development Co., Ltd.",
+        "Zhejiang Information Technology Group",
+        "Technology Co., Ltd.",
+    ],
+)
+def test_generic_names_are_clear_on_the_embedded_list(query: str) -> None:
+    assert screen(query).decision == "clear"
+
+
+@lru_cache(maxsize=1)
+def csl_screener() -> Screener:
+    sample = load_csl(shared_path("data", "csl", "csl_2023-11-30_sample.csv")).screening_list
+    return Screener([sample, *default_lists()])
+
+
+@pytest.mark.parametrize(
+    ("query", "cause"),
+    [
+        ("HWH International Inc.", "a pair read as one word matched a token within three edits"),
+        ("IDEX Corporation", "one edit in four letters (IDEK)"),
+        ("Snail, Inc.", "a company against an individual's alias (SMAIL)"),
+        ("NEW HUA DU TECHNOLOGY CO.,Ltd.", "a three-letter alias (HUA) inside a longer name"),
+        ("SL Science Holding Limited", "a two-letter alias (SL) with generic words"),
+        ("Bank of America", "both names have words the other lacks (Bank for Development)"),
+        (
+            "Golden Sun Technology Group Limited",
+            "containment of a name not whole (Golden Business)",
+        ),
+        ("Popular, Inc.", "one common word inside a long listed name"),
+        ("Boundless Bio, Inc.", "containment of a short name (BIO CORPORATION)"),
+    ],
+)
+def test_fixed_false_positives_stay_clear(query: str, cause: str) -> None:
+    result = csl_screener().screen(query)
+    assert result.decision == "clear", (cause, result.best and result.best.matched_name)

@@ -85,7 +85,7 @@ def csl_screener() -> Screener:
         ("Bank of America", "both names have words the other lacks (Bank for Development)"),
         (
             "Golden Sun Technology Group Limited",
-            "containment of a name not whole (Golden Business)",
+            "partial containment (Golden Business)",
         ),
         ("Popular, Inc.", "one common word inside a long listed name"),
         ("Boundless Bio, Inc.", "containment of a short name (BIO CORPORATION)"),

@@ -201,15 +201,19 @@ def score_alignment(
     weights: TokenWeights,
     *,
     name_weights: Sequence[float] | None = None,
+    query_weights: Sequence[float] | None = None,
     contained_min_words: int = 1,
+    explain: bool = True,
 ) -> Score:
     """Score a query against a listed name from their unit alignments.
 
     ``contained_min_words`` is how many distinctive words the listed name needs before it
     counts as contained in a longer query: 2 for a person, whose single name ("Martin", an
-    alias of an SDN individual) stands inside "Lockheed Martin" by chance.
+    alias of an SDN individual) stands inside "Lockheed Martin" by chance. ``name_weights``
+    and ``query_weights`` may be given when already known; ``explain=False`` leaves out the
+    token-by-token detail (the score is the same), for candidates that will be dropped.
     """
-    qw = [weights.weight(t) for t in query]
+    qw = list(query_weights) if query_weights is not None else [weights.weight(t) for t in query]
     nw = list(name_weights) if name_weights is not None else [weights.weight(t) for t in name]
     qsim = [0.0] * len(query)
     nsim = [0.0] * len(name)
@@ -249,7 +253,7 @@ def score_alignment(
         CONTAINMENT_SCORE * query_coverage if _contained(query, qw, qsim, min_words=2) else 0.0,
     )
     matches = []
-    for i in sorted(best):
+    for i in sorted(best) if explain else ():
         sim, qs, qe, cs, ce = best[i]
         matches.append((" ".join(query[qs:qe]), " ".join(name[cs:ce]), sim, qw[i]))
     return Score(

@@ -201,28 +201,32 @@ class Screener:
         wanted = {x.casefold() for x in lists} if lists else None
         best: dict[int, Match] = {}
         candidates = self.index.candidates(query.tokens, threshold=settings.review_threshold)
+        query_weights = [self.index.weights.weight(t) for t in query.tokens]
         for number, alignments in candidates.items():
             tokens = self.index.names[number]
             entity_number, text, kind = self._entries[number]
             entity = self.entities[entity_number]
-            person = entity.entity_type == "individual"
-            detail = score_alignment(
-                query.tokens,
-                tokens,
-                alignments,
-                self.index.weights,
-                name_weights=self.index.name_weights[number],
-                contained_min_words=2 if person else 1,
-            )
-            if query.legal_forms and entity.entity_type == "individual":
-                detail = detail.penalised("organisation_vs_individual", ORG_VS_INDIVIDUAL)
-            if detail.score < settings.review_threshold:
-                continue
             if not entity.is_listed_on(day):
                 continue
             if wanted and not {entity.list_code.casefold(), entity.list_name.casefold()} & wanted:
                 continue
             if self._only is not None and (entity.list_code, entity.id) not in self._only:
+                continue
+            options: dict[str, typing.Any] = {
+                "name_weights": self.index.name_weights[number],
+                "query_weights": query_weights,
+                "contained_min_words": 2 if entity.entity_type == "individual" else 1,
+            }
+            args = (query.tokens, tokens, alignments, self.index.weights)
+            detail = score_alignment(*args, explain=False, **options)
+            company_vs_person = bool(query.legal_forms) and entity.entity_type == "individual"
+            factor = ORG_VS_INDIVIDUAL if company_vs_person else 1.0
+            if detail.score * factor < settings.review_threshold:
+                continue  # dropped: no need for the token-by-token explanation
+            detail = score_alignment(*args, **options)
+            if company_vs_person:
+                detail = detail.penalised("organisation_vs_individual", ORG_VS_INDIVIDUAL)
+            if detail.score < settings.review_threshold:
                 continue
             previous = best.get(entity_number)
             if previous is None or detail.score > previous.score:

@@ -237,6 +237,8 @@ def test_rows_with_too_many_or_too_few_fields(
         "match": 1,
         "errors": 2,
         "blank_lines": 1,
+        "suppressed": 0,
+        "suppressed_rows": 0,
     }
 
 

@@ -23,7 +23,16 @@ flat), writes one output row per input record in input order (the input columns,
 in chunks (write, flush, fsync, then atomically replace a checkpoint file beside the output)
 so that ``--resume`` continues an interrupted run without losing or repeating a row, and
 writes a manifest beside the output: input sha256, encoding and delimiter, lists with their
-versions and sha256s, settings, counts, times.
+versions and sha256s, the licences and decisions files, settings, counts, times.
+
+Compliance options are applied as ``partyscreen screen`` applies them: the user's licences
+(``licence_paths``) and the deal (``item``, ``purpose``, dated ``as_of``) give each row its
+``coverage``; reviewed false positives (``decisions_path``) suppress matches, which are counted
+(per row and in the summary and manifest), never dropped. ``since`` names an older version of
+the lists: only matches with the entities added or changed since then are reported
+(:func:`partyscreen.diff.changed_entity_keys` between that file and all the entities of the
+lists in use taken together, so that with several lists in use, entities of lists the older
+file does not hold count as added and nothing is missed).
 """
 
 from __future__ import annotations
@@ -61,10 +70,15 @@ from partyscreen.csvio import (
     scan_input,
     sniff_delimiter,
 )
+from partyscreen.diff import changed_entity_keys, diff_lists
 from partyscreen.errors import EmptyNameError, PartyscreenError
+from partyscreen.licencefile import Licences, load_licences
+from partyscreen.licensing import Deal
+from partyscreen.model import ScreeningList
 from partyscreen.normalize import normalize_name
 from partyscreen.result import DISCLAIMER, ScreeningResult
 from partyscreen.screener import Screener, parse_day
+from partyscreen.suppression import Decisions, load_decisions
 
 __all__ = [
     "DEFAULT_CACHE_SIZE",
@@ -112,8 +126,9 @@ OUTPUT_FIELDS = (
     "license_requirement",
     "license_policy",
     "exceptions",  # ids of the licence exceptions on record, "; "-separated
+    "coverage",  # the licence coverage of the matches raised (covered, ..., partly covered)
     "more_matches",  # how many further entities matched (above the review threshold)
-    "suppressed",  # matches left out as reviewed false positives (see partyscreen.suppression)
+    "suppressed",  # how many matches a review suppressed (see partyscreen.suppression)
     "error",  # why the row could not be screened
 )
 
@@ -143,6 +158,10 @@ NAME_COLUMNS = (
 FORMATS = ("csv", "jsonl")
 FAIL_ON = ("review", "match")
 DECISION_COUNTS = ("clear", "review", "match")
+
+#: What a run counts: rows, their decisions, rows that could not be screened, blank lines
+#: skipped, matches suppressed by a review and the rows that had one.
+COUNTS = ("rows", *DECISION_COUNTS, "errors", "blank_lines", "suppressed", "suppressed_rows")
 
 #: Exit statuses of a batch run.
 EXIT_OK, EXIT_FAIL_ON, EXIT_USAGE = 0, 1, 2
@@ -215,9 +234,45 @@ class ScreenCache:
 # A result refers to the list's own entity objects and to the whole lists; pickled as they are
 # they would carry the list with every result. Workers pickle them as references (list number,
 # entity number) instead, and the parent resolves those to its own objects: the worker's
-# screener is the parent's (inherited by fork) or rebuilt from the same lists (spawn).
+# screener is the parent's (inherited by fork, with its licences, decisions and restriction)
+# or rebuilt from the same lists, records and restriction (spawn: see _ScreenerRecipe).
 
 _WORKER_STATE: dict[str, Any] = {}
+
+
+@attrs.frozen
+class _ScreenerRecipe:
+    """What a worker started without fork needs to rebuild the parent's screener (its index
+    holds caches that cannot be pickled): the lists, settings, the licences and decisions
+    read (the records themselves, so a file changed since cannot make a worker differ), and
+    the restriction of ``--since``."""
+
+    lists: tuple[ScreeningList, ...]
+    settings: Any
+    licences: Licences
+    decisions: Decisions | None
+    only: frozenset[tuple[str, str]] | None
+    restriction: str | None
+
+    @classmethod
+    def of(cls, screener: Screener) -> _ScreenerRecipe:
+        return cls(
+            lists=screener.lists,
+            settings=screener.settings,
+            licences=screener.licences,
+            decisions=screener.decisions,
+            only=screener._only,  # no public accessor; restricted_to() sets it
+            restriction=screener.restriction,
+        )
+
+    def build(self) -> Screener:
+        screener = Screener(
+            self.lists, settings=self.settings, licences=self.licences, decisions=self.decisions
+        )
+        if self.only is not None:
+            screener = screener.restricted_to(self.only)
+            screener.restriction = self.restriction
+        return screener
 
 
 def _object_refs(screener: Screener) -> dict[int, tuple[str, int]]:
@@ -249,14 +304,16 @@ class _RefUnpickler(pickle.Unpickler):
 
 def _init_worker(
     screener: Screener | None,
-    lists: Sequence[Any] | None,
-    settings: Any,
+    recipe: _ScreenerRecipe | None,
     screen_kwargs: dict[str, Any],
 ) -> None:
     """Pool initializer: get (fork) or build (spawn) the screener, once per worker."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
     if screener is None:
-        screener = Screener(lists or (), settings=settings)
+        if recipe is None:  # pragma: no cover - a bug, never silently
+            msg = "internal error: a worker needs the screener or the recipe to build it"
+            raise RuntimeError(msg)
+        screener = recipe.build()
     _WORKER_STATE["screener"] = screener
     _WORKER_STATE["kwargs"] = screen_kwargs
     _WORKER_STATE["refs"] = _object_refs(screener)
@@ -283,10 +340,10 @@ def _start_pool(screener: Screener, workers: int, screen_kwargs: dict[str, Any])
     ctx: Any
     if "fork" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("fork")
-        initargs: tuple[Any, ...] = (screener, None, None, screen_kwargs)
-    else:  # pragma: no cover - platforms without fork rebuild the screener from its lists
+        initargs: tuple[Any, ...] = (screener, None, screen_kwargs)
+    else:  # platforms without fork rebuild the screener from its lists and records
         ctx = multiprocessing.get_context("spawn")
-        initargs = (None, screener.lists, screener.settings, screen_kwargs)
+        initargs = (None, _ScreenerRecipe.of(screener), screen_kwargs)
     # Objects alive now (the lists, the index) are moved out of the collector's sight while the
     # workers fork, so that collections in a worker neither walk nor copy the shared heap.
     gc.freeze()
@@ -522,6 +579,16 @@ class BatchOptions:
     delimiter: str | None = None
     commit_every: int = DEFAULT_COMMIT_EVERY
     cache_size: int = DEFAULT_CACHE_SIZE
+    #: An older version of the lists (any file ``load_path`` reads): report only matches with
+    #: the entities added or changed since then.
+    since: str | None = None
+    #: The user's licences files (TOML), checked against the deal for each match.
+    licence_paths: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    #: Reviewed false positives (JSON Lines, ``partyscreen review``): matches suppressed.
+    decisions_path: str | None = None
+    #: The deal: the item's classification (EAR99 or an ECCN) and purpose; dated ``as_of``.
+    item: str | None = None
+    purpose: str | None = None
     #: Show a progress bar: None shows it when the error stream is a terminal.
     progress: bool | None = None
     #: No summary on the error stream (errors are still reported).
@@ -644,9 +711,7 @@ class _State:
     rows_done: int = 0  # output rows written
     output_bytes: int = 0
     output_sha256: str = hashlib.sha256().hexdigest()
-    counts: dict[str, int] = attrs.field(
-        factory=lambda: dict.fromkeys(("rows", *DECISION_COUNTS, "errors", "blank_lines"), 0)
-    )
+    counts: dict[str, int] = attrs.field(factory=lambda: dict.fromkeys(COUNTS, 0))
     sessions: list[dict[str, Any]] = attrs.field(factory=list)
     started_at: str = ""
 
@@ -658,9 +723,17 @@ class _Run:
         self.options = options
         self.stderr = stderr
         self._check_options()
+        # The deal's terms, checked now (a bad --item is exit 2 before any work); dated as_of.
+        self.deal_terms = Deal(classification=options.item, purpose=options.purpose or "")
         self.source: InputFile = scan_input(options.input)
         self.delimiter = options.delimiter or sniff_delimiter(self.source)
-        self.screener = screener if screener is not None else self._load_screener()
+        if screener is None:
+            screener = self._load_screener()
+        else:
+            self._check_given_screener(screener)
+        #: What --since compared, for the manifest (None without --since).
+        self.since: dict[str, Any] | None = None
+        self.screener = self._restrict_since(screener) if options.since else screener
         self.checkpoint_file = checkpoint_path(options.output)
         self.manifest_file = manifest_path(options.output)
         self.errors_shown = 0
@@ -688,11 +761,82 @@ class _Run:
             raise BatchError("; ".join(problems))
 
     def _load_screener(self) -> Screener:
-        if self.options.list_paths:
-            return Screener.from_paths(self.options.list_paths)
-        from partyscreen.embedded import default_screener
+        """The lists (or the embedded default), with the licences and decisions files."""
+        o = self.options
+        if o.list_paths:
+            screener = Screener.from_paths(o.list_paths)
+        else:
+            from partyscreen.embedded import default_screener
 
-        return default_screener()
+            screener = default_screener()
+        if not (o.licence_paths or o.decisions_path):
+            return screener
+        licences = load_licences(o.licence_paths) if o.licence_paths else None
+        decisions = load_decisions(o.decisions_path) if o.decisions_path else None
+        for record in licences.unattached(screener.entities) if licences is not None else ():
+            self._say(
+                f"partyscreen batch: warning: licence {record.id} names no entity of the lists "
+                f"in use: {record.entity_id!r}"
+            )
+        return screener.with_records(licences=licences, decisions=decisions)
+
+    def _check_given_screener(self, screener: Screener) -> None:
+        """A screener given to run_batch must apply the records files the options name."""
+        o = self.options
+        named = [*o.licence_paths, *([o.decisions_path] if o.decisions_path else [])]
+        applied = {f.path for f in screener.record_files}
+        missing = [p for p in named if str(Path(p)) not in applied]
+        if missing:
+            msg = (
+                f"the screener given does not apply {_quoted(missing)}, named in the options: "
+                "give it those records (Screener.with_records) or give no screener"
+            )
+            raise BatchError(msg)
+
+    def _restrict_since(self, screener: Screener) -> Screener:
+        """The screener reporting only the entities added or changed since ``--since``.
+
+        The older file is compared with all the entities in use taken together: with several
+        lists in use, entities of lists it does not hold count as added (screened, not missed).
+        Entities removed since then need no screening.
+        """
+        path = Path(self.options.since or "")
+        from partyscreen.loaders import load_path
+
+        old = load_path(path)
+        if len(screener.lists) == 1:
+            in_use = screener.lists[0]
+        else:
+            combined = hashlib.sha256("".join(sl.sha256 for sl in screener.lists).encode())
+            in_use = ScreeningList(
+                name="the lists in use",
+                sha256=combined.hexdigest(),
+                entities=screener.entities,
+                source="; ".join(sl.name for sl in screener.lists),
+            )
+        found = diff_lists(old, in_use)
+        keys = changed_entity_keys(old, in_use)
+        sha256 = _file_sha256(path) or old.sha256
+        reason = (
+            f"added or changed since {path.name} (version {old.version or 'unknown'}, "
+            f"sha256 {sha256[:16]}...)"
+        )
+        restricted = screener.restricted_to(keys, reason=reason)
+        self.since = {
+            "path": str(path.resolve()),
+            "sha256": sha256,
+            "name": old.name,
+            "version": old.version,
+            "entities": len(old.entities),
+            "compared_with": [sl.name for sl in screener.lists],
+            "added": len(found.added),
+            "changed": len(found.changed),
+            "removed": len(found.removed),
+            "entities_screened": sum((e.list_code, e.id) in keys for e in screener.entities),
+            "entities_in_use": len(screener.entities),
+            "restricted_to": restricted.restriction,
+        }
+        return restricted
 
     def _settings(self, as_of: str) -> dict[str, Any]:
         o = self.options
@@ -704,6 +848,8 @@ class _Run:
             "threshold": o.threshold,
             "as_of": as_of,
             "sources": list(o.sources),
+            "item": self.deal_terms.classification,
+            "purpose": self.deal_terms.purpose or None,
             "match_settings": self.screener.settings.with_threshold(o.threshold).to_dict(),
         }
 
@@ -714,6 +860,7 @@ class _Run:
             "input_size": self.source.size,
             "lists": [sl.sha256 for sl in self.screener.lists],
             "record_files": [f["sha256"] for f in _record_files(self.screener)],
+            "since": self.since["sha256"] if self.since is not None else None,
             "settings": dict(settings),
             "partyscreen_version": __version__,
         }
@@ -755,11 +902,15 @@ class _Run:
             if state is None:
                 return self._already_complete(as_of)
             self.settings = self._settings(as_of)
+            deal = None
+            if o.item or o.purpose:  # as `partyscreen screen` does; the deal is dated as_of
+                deal = attrs.evolve(self.deal_terms, date=as_of)
             screen_kwargs: dict[str, Any] = {
                 "threshold": o.threshold,
                 "as_of": as_of,
                 "lists": list(o.sources) or None,
                 "limit": None,
+                "deal": deal,
             }
             self._announce(state)
             with ScreeningEngine(
@@ -797,7 +948,10 @@ class _Run:
                 rows_done=int(data["rows_done"]),
                 output_bytes=int(data["output_bytes"]),
                 output_sha256=str(data["output_sha256"]),
-                counts={k: int(v) for k, v in data["counts"].items()},
+                counts={
+                    **dict.fromkeys(COUNTS, 0),
+                    **{k: int(v) for k, v in data["counts"].items()},
+                },
                 sessions=list(data.get("sessions", [])),
                 started_at=str(data.get("started_at", started_at)),
             )
@@ -840,6 +994,7 @@ class _Run:
                     "input_size": "the input file's size",
                     "lists": "the lists (sha256)",
                     "record_files": "the licences or decisions files (sha256)",
+                    "since": "the --since list (sha256)",
                     "partyscreen_version": "the partyscreen version",
                 }[key]
                 differences.append(f"{what}: {recorded.get(key)!r} then, {value!r} now")
@@ -929,9 +1084,23 @@ class _Run:
         where = f"column {column!r} ({self.name_index + 1} of {self.width})"
         resumed = f"; resuming after {state.rows_done} rows" if state.records_done else ""
         lists = ", ".join(f"{sl.name} ({sl.version or 'undated'})" for sl in self.screener.lists)
+        records = "".join(
+            f"; {f.kind}: {f.path} ({f.records} records)" for f in self.screener.record_files
+        )
         self._say(
             f"partyscreen batch: {o.input}: {self.source.encoding}, {delimiter}-separated, "
-            f"names in {where}; lists: {lists}{resumed}"
+            f"names in {where}; lists: {lists}{records}{resumed}"
+        )
+        if self.since is not None:
+            self._say(f"partyscreen batch: {self._since_text()}")
+
+    def _since_text(self) -> str:
+        since = self.since or {}
+        return (
+            f"since {Path(since['path']).name} (version {since['version'] or 'unknown'}): "
+            f"{since['added']} entities added, {since['changed']} changed, {since['removed']} "
+            f"removed; only matches with the {since['entities_screened']} added or changed (of "
+            f"{since['entities_in_use']} in use) are reported"
         )
 
     def _say(self, text: str) -> None:
@@ -1078,6 +1247,10 @@ class _Run:
             counts["rows"] += 1
             if result is not None:
                 counts[result.decision] = counts.get(result.decision, 0) + 1
+                suppressed = len(result.suppressed)
+                if suppressed:  # counted, never silently dropped
+                    counts["suppressed"] = counts.get("suppressed", 0) + suppressed
+                    counts["suppressed_rows"] = counts.get("suppressed_rows", 0) + 1
             else:
                 counts["errors"] += 1
                 self._note_error(row, error or "")
@@ -1117,10 +1290,11 @@ class _Run:
         else:
             extra["decision"] = result.decision
             # Matches a reviewer suppressed are listed by screen() but do not decide.
-            raised = [m for m in result.matches if getattr(m, "suppressed", None) is None]
-            extra["more_matches"] = str(max(0, len(raised) - 1))
-            extra["suppressed"] = str(len(result.matches) - len(raised))
-            best = raised[0] if raised else None
+            suppressed = len(result.suppressed)
+            extra["more_matches"] = str(max(0, len(result.matches) - suppressed - 1))
+            extra["suppressed"] = str(suppressed)
+            extra["coverage"] = result.coverage or ""
+            best = result.best
             if best is not None:
                 entity = best.entity
                 extra.update(
@@ -1229,6 +1403,7 @@ class _Run:
             },
             "lists": [sl.to_dict() for sl in self.screener.lists],
             "record_files": _record_files(self.screener),
+            "since": self.since,
             "settings": {
                 **self.settings,
                 "workers": o.workers,
@@ -1259,9 +1434,17 @@ class _Run:
                     if counts["blank_lines"]
                     else ""
                 )
+                + (
+                    f", {counts['suppressed']} matches suppressed by review (in "
+                    f"{counts['suppressed_rows']} rows)"
+                    if counts["suppressed"] or self.screener.decisions is not None
+                    else ""
+                )
                 + f"; {elapsed:.1f} s, {rate:,.0f} rows/s; {screened} distinct names screened"
                 f", {cache_hits} from cache"
             )
+            if self.since is not None:
+                self._say(f"partyscreen batch: {self._since_text()}")
             self._say(f"partyscreen batch: wrote {o.output} and {self.manifest_file.name}")
         return BatchReport(
             exit_status=status,

@@ -227,7 +227,8 @@ def build_parser() -> argparse.ArgumentParser:
         "batch",
         help="screen every row of a CSV file",
         description="Screen every row of a CSV file (UTF-8, or UTF-16 with BOM; delimiter "
-        "sniffed) into OUT: the input columns, then ps_decision, ps_entity_id, ... ps_error. "
+        "sniffed) into OUT: the input columns, then ps_decision, ps_entity_id, ... ps_coverage, "
+        "ps_suppressed, ps_error. "
         "Writes OUT.manifest.json beside it. Exit 0, 1 with --fail-on when a row reached that "
         "decision, 2 on bad usage or input.",
     )
@@ -257,6 +258,17 @@ def build_parser() -> argparse.ArgumentParser:
                    help="the input's delimiter: , ; tab or | (default: sniffed)")  # fmt: skip
     p.add_argument("--commit-every", type=int, default=2000, metavar="N",
                    help="rows between two commits of the output (default 2000)")  # fmt: skip
+    p.add_argument("--since", metavar="OLD",
+                   help="an older list file: report only matches with entities added or "
+                        "changed since then (vs. all the lists in use)")  # fmt: skip
+    p.add_argument("--item", metavar="ECCN",
+                   help="the deal's item classification: EAR99 or an ECCN (1A004.c)")  # fmt: skip
+    p.add_argument("--purpose", metavar="TEXT", help="the deal's purpose, shown beside licences")
+    p.add_argument("--licences", metavar="PATH", action="append",
+                   help="a licences file (TOML, [[licence]] tables; repeatable)")  # fmt: skip
+    p.add_argument("--decisions", metavar="FILE",
+                   help="reviewed false positives (JSON Lines; see 'review'): suppressed and "
+                        "counted")  # fmt: skip
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary")
     p.set_defaults(func=_cmd_batch)
     return parser
@@ -280,11 +292,19 @@ def _cmd_batch(args: argparse.Namespace) -> int:
         fail_on=args.fail_on,
         delimiter=args.delimiter,
         commit_every=args.commit_every,
+        since=args.since,
+        licence_paths=args.licences or (),
+        decisions_path=args.decisions,
+        item=args.item,
+        purpose=args.purpose,
         progress=False if args.quiet else None,
         quiet=args.quiet,
     )
+    # The lists, licences and decisions as `partyscreen screen` reads them; the batch run adds
+    # the deal (dated --as-of) and --since.
+    screener = _with_records(_screener(args.list), args)
     try:
-        return run_batch(options, stderr=sys.stderr).exit_status
+        return run_batch(options, screener=screener, stderr=sys.stderr).exit_status
     except KeyboardInterrupt:
         print("partyscreen: interrupted; the rows committed so far are kept: run the same "
               "command with --resume to continue", file=sys.stderr)  # fmt: skip

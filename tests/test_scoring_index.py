@@ -172,3 +172,21 @@ def test_lone_short_typo_stays_below_review() -> None:
     assert token_similarity("idex", "idek") < REVIEW_THRESHOLD
     assert token_similarity("huawai", "huawei") >= REVIEW_THRESHOLD
     assert token_similarity("megvi", "megvii") >= REVIEW_THRESHOLD
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(names, min_size=1, max_size=12), names, st.randoms(use_true_random=False))
+def test_upper_bound_is_never_below_the_score(
+    listed: list[str], query_name: str, rng: random.Random
+) -> None:
+    from partyscreen.scoring import upper_bound
+
+    index = NameIndex([t for t in (tokens(n) for n in listed) if t])
+    query = tokens(noisy(rng, query_name)) or tokens(query_name)
+    if not len(index) or not query:
+        return
+    qw = [index.weights.weight(t) for t in query]
+    for number, alignments in index.candidates(query).items():
+        nw = index.name_weights[number]
+        score = score_alignment(query, index.names[number], alignments, index.weights).score
+        assert upper_bound(qw, nw, alignments) >= score - 1e-9

@@ -64,6 +64,7 @@ class NameIndex:
         self.name_weights: tuple[tuple[float, ...], ...] = tuple(
             tuple(self.weights.weight(t) for t in name) for name in self.names
         )
+        self.name_totals: tuple[float, ...] = tuple(sum(w) for w in self.name_weights)
         light_weight: list[float] = []
         heavy_weight: list[float] = []
         for weights in self.name_weights:

@@ -48,6 +48,7 @@ __all__ = [
     "score_alignment",
     "token_similarity",
     "units",
+    "upper_bound",
 ]
 
 #: Score given to a listed name found whole inside a longer query. Below the match threshold
@@ -192,6 +193,35 @@ def _contained(
     if sum(w > GENERIC_WEIGHT for w in weights) < min_words:
         return False
     return _distinctive_letters(tokens, weights) >= MIN_CONTAINED_LETTERS
+
+
+def upper_bound(
+    query_weights: Sequence[float],
+    name_weights: Sequence[float],
+    alignments: Sequence[Alignment],
+    total: float | None = None,
+) -> float:
+    """A cheap bound that :func:`score_alignment` never exceeds, for skipping candidates.
+
+    Similarities are at most 1; a misspelt word's weight is only ever lowered, which lowers
+    the symmetric ratio; contradicting words only add to its denominator; and containment
+    needs every word of the contained name aligned. So the symmetric score is at most
+    ``(aligned query weight + aligned name weight) / (all query weight + all name weight)``,
+    and containment at most :data:`CONTAINMENT_SCORE` when one side is aligned whole.
+    """
+    q_aligned: set[int] = set()
+    n_aligned: set[int] = set()
+    for qs, qe, cs, ce, _ in alignments:
+        q_aligned.update(range(qs, qe))
+        n_aligned.update(range(cs, ce))
+    a = sum(query_weights[i] for i in q_aligned)
+    b = sum(name_weights[j] for j in n_aligned)
+    if total is None:  # the sum of both names' weights, when the caller has it at hand
+        total = sum(query_weights) + sum(name_weights)
+    bound = (a + b) / total if total else 0.0
+    if len(q_aligned) == len(query_weights) or len(n_aligned) == len(name_weights):
+        bound = max(bound, CONTAINMENT_SCORE)
+    return min(1.0, bound)
 
 
 def score_alignment(

@@ -165,9 +165,9 @@ class Screener:
         screened once (bounded cache; ``cache_size=`` sets its size); ``workers=N`` screens in
         N processes. A name that cannot be screened raises :class:`EmptyNameError` naming its
         position (``errors="raise"``) or stands as that exception in the list
-        (``errors="return"``). See :mod:`partyscreen.batch`.
+        (``errors="return"``). See :mod:`partyscreen.bulk`.
         """
-        from partyscreen.batch import screen_many
+        from partyscreen.bulk import screen_many
 
         return screen_many(self, names, workers=workers, errors=errors, **screen_kwargs)
 

@@ -1,0 +1,180 @@
+"""The input table of a batch run: its header, the column of names (given or guessed) and the
+id column, and its records as rows to screen (a record whose width is not the header's is a
+row that cannot be screened, reported as such; a blank line is skipped and counted).
+
+Reading the file itself (encoding, delimiter) is :mod:`partyscreen.csvio`.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from partyscreen.batch_options import BatchError
+
+__all__ = [
+    "NAME_COLUMNS",
+    "InputColumns",
+    "Row",
+    "csv_error",
+    "quoted",
+    "read_header",
+]
+
+#: Column names taken as the name to screen when ``--column`` is not given, by preference.
+#: Headers compare case-insensitively, with spaces and hyphens read as underscores.
+NAME_COLUMNS = (
+    "name",
+    "company",
+    "company_name",
+    "supplier_name",
+    "supplier",
+    "party",
+    "party_name",
+    "counterparty",
+    "counterparty_name",
+    "vendor_name",
+    "vendor",
+    "customer_name",
+    "entity_name",
+    "legal_name",
+    "organisation_name",
+    "organization_name",
+    "organisation",
+    "organization",
+)
+
+
+@attrs.define
+class Row:
+    """One data record of the input: its number (from 1), line, fields, and the name to
+    screen or why it cannot be screened."""
+
+    number: int
+    line: int
+    fields: list[str]
+    name: str | None = None
+    error: str | None = None
+
+
+def quoted(items: Sequence[str]) -> str:
+    return ", ".join(repr(h) for h in items) if items else "(none)"
+
+
+def csv_error(path: Path, line: int, exc: csv.Error) -> BatchError:
+    msg = (
+        f"{path}: line {line}: cannot read the CSV record: {exc} "
+        "(an unclosed quote swallowing the rest of the file?)"
+    )
+    return BatchError(msg)
+
+
+def read_header(reader: Any, path: Path) -> list[str]:
+    """The first record that is not a blank line."""
+    header: list[str] | None = None
+    try:
+        for record in reader:
+            if record:
+                header = record
+                break
+    except csv.Error as exc:
+        raise csv_error(path, reader.line_num, exc) from exc
+    if header is None:
+        msg = f"{path}: the file is empty: no header row"
+        raise BatchError(msg)
+    return header
+
+
+def _header_key(text: str) -> str:
+    out = "".join(ch if ch.isalnum() else "_" for ch in text.strip().casefold())
+    return "_".join(part for part in out.split("_") if part)
+
+
+def _find_column(header: Sequence[str], wanted: str, *, what: str, path: Path) -> int:
+    if wanted in header:
+        return header.index(wanted)
+    matches = [i for i, h in enumerate(header) if _header_key(h) == _header_key(wanted)]
+    if matches:
+        return matches[0]
+    msg = f"{path}: no {what} {wanted!r}; the columns are: {quoted(header)}"
+    raise BatchError(msg)
+
+
+def _guess_name_column(header: Sequence[str], path: Path) -> int:
+    keys = [_header_key(h) for h in header]
+    for candidate in NAME_COLUMNS:
+        if candidate in keys:
+            return keys.index(candidate)
+    msg = (
+        f"{path}: no name column found (looked for a column named like "
+        f"{', '.join(NAME_COLUMNS[:8])}, ...); choose one with --column; "
+        f"the columns are: {quoted(header)}"
+    )
+    raise BatchError(msg)
+
+
+@attrs.frozen
+class InputColumns:
+    """The input's header and which of its columns hold the names and the ids."""
+
+    header: list[str]
+    name_index: int
+    id_index: int | None
+
+    @classmethod
+    def find(
+        cls, header: list[str], *, column: str | None, id_column: str | None, path: Path
+    ) -> InputColumns:
+        """The columns named (``--column``, ``--id-column``), or the name column guessed."""
+        name_index = (
+            _find_column(header, column, what="column", path=path)
+            if column is not None
+            else _guess_name_column(header, path)
+        )
+        id_index = (
+            _find_column(header, id_column, what="id column", path=path)
+            if id_column is not None
+            else None
+        )
+        return cls(header=header, name_index=name_index, id_index=id_index)
+
+    @property
+    def width(self) -> int:
+        return len(self.header)
+
+    def rows(self, reader: Any, header_line: int, path: Path) -> Iterator[Row | None]:
+        """Rows after the header (None for a blank line)."""
+        number = 0
+        line_before = header_line
+        try:
+            for record in reader:
+                if not record:
+                    line_before = reader.line_num
+                    yield None
+                    continue
+                number += 1
+                row = Row(number=number, line=line_before + 1, fields=record)
+                line_before = reader.line_num
+                if len(record) != self.width:
+                    row.error = self._width_error(record)
+                else:
+                    row.name = record[self.name_index]
+                yield row
+        except csv.Error as exc:
+            raise csv_error(path, reader.line_num, exc) from exc
+
+    def _width_error(self, record: Sequence[str]) -> str:
+        width = self.width
+        text = (
+            f"the record has {len(record)} fields where the header has {width}: "
+            "it cannot be screened"
+        )
+        if len(record) > width:
+            extra = json.dumps(list(record[width:]), ensure_ascii=False)
+            text += f"; fields beyond the header: {extra}"
+        return text

@@ -1,0 +1,91 @@
+"""What ``partyscreen batch`` is told (:class:`BatchOptions`), checked before any work, and the
+error a batch run stops with (:class:`BatchError`, exit status 2).
+
+The run itself is :mod:`partyscreen.batch`; the modules it is made of (input, output,
+checkpoint, manifest) raise :class:`BatchError` too.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import attrs
+
+from partyscreen.bulk import DEFAULT_CACHE_SIZE
+from partyscreen.csvio import DELIMITERS
+from partyscreen.errors import PartyscreenError
+
+__all__ = [
+    "DEFAULT_COMMIT_EVERY",
+    "FAIL_ON",
+    "FORMATS",
+    "BatchError",
+    "BatchOptions",
+    "check_options",
+]
+
+#: Rows between two commits of a batch output (write, fsync, checkpoint).
+DEFAULT_COMMIT_EVERY = 2000
+
+FORMATS = ("csv", "jsonl")
+FAIL_ON = ("review", "match")
+
+
+class BatchError(PartyscreenError, ValueError):
+    """A batch run cannot start or go on: bad options, input or resume state (exit status 2)."""
+
+
+@attrs.frozen
+class BatchOptions:
+    """Everything ``partyscreen batch`` is told (see ``partyscreen batch --help``)."""
+
+    input: Path = attrs.field(converter=Path)
+    output: Path = attrs.field(converter=Path)
+    column: str | None = None
+    id_column: str | None = None
+    list_paths: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    sources: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    threshold: float | None = None
+    as_of: str | None = None
+    workers: int = 1
+    format: str = "csv"
+    resume: bool = False
+    fail_on: str | None = None
+    delimiter: str | None = None
+    commit_every: int = DEFAULT_COMMIT_EVERY
+    cache_size: int = DEFAULT_CACHE_SIZE
+    #: An older version of the lists (any file ``load_path`` reads): report only matches with
+    #: the entities added or changed since then.
+    since: str | None = None
+    #: The user's licences files (TOML), checked against the deal for each match.
+    licence_paths: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    #: Reviewed false positives (JSON Lines, ``partyscreen review``): matches suppressed.
+    decisions_path: str | None = None
+    #: The deal: the item's classification (EAR99 or an ECCN) and purpose; dated ``as_of``.
+    item: str | None = None
+    purpose: str | None = None
+    #: Show a progress bar: None shows it when the error stream is a terminal.
+    progress: bool | None = None
+    #: No summary on the error stream (errors are still reported).
+    quiet: bool = False
+
+
+def check_options(o: BatchOptions) -> None:
+    """Raise :class:`BatchError` naming every option that is wrong (all of them, at once)."""
+    problems = []
+    if o.workers < 1:
+        problems.append(f"--workers must be 1 or more, not {o.workers}")
+    if o.format not in FORMATS:
+        problems.append(f"--format must be one of {', '.join(FORMATS)}, not {o.format!r}")
+    if o.fail_on is not None and o.fail_on not in FAIL_ON:
+        problems.append(f"--fail-on must be one of {', '.join(FAIL_ON)}, not {o.fail_on!r}")
+    if o.delimiter is not None and o.delimiter not in DELIMITERS:
+        problems.append(f"--delimiter must be one of {DELIMITERS!r}, not {o.delimiter!r}")
+    if o.commit_every < 1:
+        problems.append(f"--commit-every must be 1 or more, not {o.commit_every}")
+    if o.input.resolve() == o.output.resolve():
+        problems.append(f"the output {o.output} is the input file")
+    if not o.output.parent.resolve().is_dir():
+        problems.append(f"the output folder {o.output.parent} does not exist")
+    if problems:
+        raise BatchError("; ".join(problems))

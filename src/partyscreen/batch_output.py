@@ -1,0 +1,185 @@
+"""The output of a batch run: the input columns, then :data:`OUTPUT_FIELDS` with a ``ps_``
+prefix (``ps2_``, ... when the input has such columns already), one CSV row per input row; or
+one JSON object per input row with the full result (``--format jsonl``). Rows are encoded as
+UTF-8 bytes and written to an :class:`OutputFile` through a running sha256, so that the run can
+commit (and a resume verify) exactly what was written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import hashlib
+import io
+import json
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import IO, Any
+
+import attrs
+
+from partyscreen.batch_input import InputColumns, Row
+from partyscreen.result import ScreeningResult
+
+__all__ = ["OUTPUT_FIELDS", "OutputFile", "OutputRows", "open_output", "output_prefix"]
+
+#: Output columns added after the input columns (each with the output prefix, ``ps_``).
+OUTPUT_FIELDS = (
+    "row",  # the record's number among the input's data records, from 1
+    "decision",  # clear, review, match; "error" when the row could not be screened
+    "score",  # the best match's score, 4 decimals
+    "entity_id",
+    "entity_name",
+    "matched_name",  # the name or alias of the entity that matched
+    "matched_name_kind",  # primary, aka, native, romanisation, ...
+    "list",  # the source list code of the entity (EL, SDN, ...)
+    "listed_on",
+    "license_requirement",
+    "license_policy",
+    "exceptions",  # ids of the licence exceptions on record, "; "-separated
+    "coverage",  # the licence coverage of the matches raised (covered, ..., partly covered)
+    "more_matches",  # how many further entities matched (above the review threshold)
+    "suppressed",  # how many matches a review suppressed (see partyscreen.suppression)
+    "error",  # why the row could not be screened
+)
+
+
+def output_prefix(header: Sequence[str]) -> str:
+    """``ps_``, or ``ps2_``, ``ps3_``, ... if an output column would repeat an input column."""
+    taken = {h.casefold() for h in header}
+    prefix, number = "ps_", 1
+    while any(f"{prefix}{field}" in taken for field in OUTPUT_FIELDS):
+        number += 1
+        prefix = f"ps{number}_"
+    return prefix
+
+
+#: A row to write: the input row, its result (None when it could not be screened), the error.
+Written = tuple[Row, ScreeningResult | None, str | None]
+
+
+@attrs.frozen
+class OutputRows:
+    """How rows are written: the format (csv or jsonl), the delimiter and the columns."""
+
+    input: InputColumns
+    format: str
+    delimiter: str
+    prefix: str
+    #: The CSV header: the input columns, then the output fields with the prefix.
+    columns: list[str]
+
+    @classmethod
+    def of(cls, input: InputColumns, *, format: str, delimiter: str) -> OutputRows:
+        prefix = output_prefix(input.header)
+        columns = [*input.header, *(prefix + f for f in OUTPUT_FIELDS)]
+        return cls(input=input, format=format, delimiter=delimiter, prefix=prefix, columns=columns)
+
+    def header_bytes(self) -> bytes:
+        """What an output file starts with: the header row (CSV), or nothing (JSON lines)."""
+        return self._csv_bytes([self.columns]) if self.format == "csv" else b""
+
+    def encode(self, rows: Iterable[Written]) -> bytes:
+        if self.format == "csv":
+            return self._csv_bytes([self._csv_row(*written) for written in rows])
+        return "".join(self._json_row(*written) for written in rows).encode("utf-8")
+
+    def _csv_bytes(self, rows: Iterable[Sequence[str]]) -> bytes:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, delimiter=self.delimiter, lineterminator="\r\n")
+        writer.writerows(rows)
+        return buffer.getvalue().encode("utf-8")
+
+    def _csv_row(self, row: Row, result: ScreeningResult | None, error: str | None) -> list[str]:
+        width = self.input.width
+        fields = (row.fields + [""] * width)[:width]
+        extra = dict.fromkeys(OUTPUT_FIELDS, "")
+        extra["row"] = str(row.number)
+        if result is None:
+            extra["decision"] = "error"
+            extra["error"] = error or ""
+        else:
+            extra["decision"] = result.decision
+            # Matches a reviewer suppressed are listed by screen() but do not decide.
+            suppressed = len(result.suppressed)
+            extra["more_matches"] = str(max(0, len(result.matches) - suppressed - 1))
+            extra["suppressed"] = str(suppressed)
+            extra["coverage"] = result.coverage or ""
+            best = result.best
+            if best is not None:
+                entity = best.entity
+                extra.update(
+                    score=f"{best.score:.4f}",
+                    entity_id=entity.id,
+                    entity_name=entity.name,
+                    matched_name=best.matched_name,
+                    matched_name_kind=best.matched_name_kind,
+                    list=entity.list_code,
+                    listed_on=entity.listed_on.isoformat() if entity.listed_on else "",
+                    license_requirement=entity.license.requirement,
+                    license_policy=entity.license.policy,
+                    exceptions="; ".join(x.id for x in entity.exceptions),
+                )
+        return [*fields, *(extra[f] for f in OUTPUT_FIELDS)]
+
+    def _json_row(self, row: Row, result: ScreeningResult | None, error: str | None) -> str:
+        header, width, id_index = self.input.header, self.input.width, self.input.id_index
+        data: dict[str, Any] = {
+            "row": row.number,
+            "line": row.line,
+            "input": dict(zip(header, row.fields, strict=False)),
+        }
+        if len(row.fields) != width:
+            data["input_fields"] = row.fields
+        if id_index is not None:
+            data["id"] = row.fields[id_index] if id_index < len(row.fields) else None
+        data["decision"] = result.decision if result is not None else "error"
+        data["result"] = result.to_dict() if result is not None else None
+        data["error"] = error if result is None else None
+        return json.dumps(data, ensure_ascii=False) + "\n"
+
+
+class OutputFile:
+    """The output file being written: the bytes go through a running sha256."""
+
+    def __init__(self, handle: IO[bytes]) -> None:
+        self.handle = handle
+        self.digest = hashlib.sha256()
+
+    def write(self, data: bytes) -> None:
+        self.handle.write(data)
+        self.digest.update(data)
+
+    def commit(self) -> tuple[int, str]:
+        """Flush and fsync what was written; (its size, its sha256)."""
+        self.handle.flush()
+        os.fsync(self.handle.fileno())
+        return self.handle.tell(), self.digest.copy().hexdigest()
+
+    def _rehash(self, length: int) -> None:
+        remaining = length
+        while remaining:
+            chunk = self.handle.read(min(1 << 20, remaining))
+            if not chunk:
+                break
+            self.digest.update(chunk)
+            remaining -= len(chunk)
+
+
+@contextlib.contextmanager
+def open_output(path: Path, *, resume: bool, committed: int, header: bytes) -> Iterator[OutputFile]:
+    """The output file, started afresh with ``header``; or, to ``resume`` an interrupted run,
+    continued after the ``committed`` bytes (hashed again, and the rest cut off)."""
+    mode = "r+b" if resume else "wb"
+    if mode == "r+b" and not path.exists():
+        mode = "wb"
+    with path.open(mode) as handle:
+        out = OutputFile(handle)
+        if mode == "r+b":
+            out._rehash(committed)
+            handle.truncate(committed)
+            handle.seek(committed)
+        else:
+            out.write(header)
+        yield out

@@ -9,9 +9,10 @@ Prints a table and writes JSON to ``benchmarks/results/throughput.json`` (git-ig
 measured, never asserted. Everything is built from the real data in ``../shared/data``, read in
 place:
 
-* Lists: the embedded default list (53 entries) and the trade.gov CSL sample of 2023-11-30
-  (``csl/csl_2023-11-30_sample.csv``, 4,226 entries of 13 source lists) via
-  :func:`partyscreen.csl.load_csl`.
+* Lists: the embedded default list (53 entries), and the "csl" list: the trade.gov CSL sample
+  of 2023-11-30 (``csl/csl_2023-11-30_sample.csv``, 4,226 entries of 13 source lists), the
+  OFAC SDN legacy CSV with its aliases (``ofac/``, 8,976 entries) and the embedded list,
+  about 30,000 distinct names, as the issue asks.
 * Queries: real company names (S&P 500 ``Security``, Nasdaq ``Company Name``, SZSE A-share
   ``英文名称`` and ``公司全称``) plus seeded noisy variants of listed names (typos, case,
   punctuation, legal forms added or dropped, words swapped); repeated to ``--rows`` rows, a
@@ -61,6 +62,8 @@ HERE = Path(__file__).resolve().parent
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 DATA = SHARED / "data"
 CSL_SAMPLE = DATA / "csl" / "csl_2023-11-30_sample.csv"
+OFAC_DIR = DATA / "ofac"
+EMBEDDED_FILE = Path(__file__).resolve().parents[1] / "lists" / "entity_list.toml"
 RESULTS = HERE / "results" / "throughput.json"
 
 LEGAL_FORMS = [
@@ -689,13 +692,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     from partyscreen import __version__
     from partyscreen.csl import load_csl
     from partyscreen.embedded import default_screener
+    from partyscreen.ofac import load_ofac
     from partyscreen.screener import Screener
 
     started = time.perf_counter()
     work = args.workdir or Path(tempfile.mkdtemp(prefix="partyscreen-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     embedded = default_screener()
-    csl = Screener([load_csl(CSL_SAMPLE).screening_list])
+    # The issue's benchmark list: the CSL sample, the OFAC SDN list with its aliases and the
+    # embedded list, about 30,000 names.
+    full_lists = [load_csl(CSL_SAMPLE).screening_list, load_ofac(OFAC_DIR).screening_list]
+    csl = Screener([*full_lists, *embedded.lists])
     listed = list(dict.fromkeys(list_names(embedded) + list_names(csl)))
     companies = company_names()
     pool = query_pool(companies, listed, args.seed)
@@ -725,7 +732,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not path.exists():
             write_queries(path, query_rows(pool, rows, args.seed))
         inputs[label] = path
-    for label, lists in (("embedded", []), ("csl", [CSL_SAMPLE])):
+    for label, lists in (("embedded", []), ("csl", [CSL_SAMPLE, OFAC_DIR, EMBEDDED_FILE])):
         for w in workers:
             print(f"batch: {label} list, {w} worker(s)...", flush=True)
             run = batch_run(inputs[label], work / f"out_{label}_{w}.csv", w, lists)

@@ -38,6 +38,7 @@ from typing import Any
 import attrs
 
 from partyscreen.errors import ListFormatError, ListNotFoundError
+from partyscreen.loading import ListLoad, decode_utf8
 from partyscreen.model import Alias, License, ListedEntity, ScreeningList
 
 __all__ = [
@@ -141,12 +142,8 @@ PHRASE_BOUNDARY_RE = re.compile(r"[:;()]")
 WORD_RE = re.compile(r"[A-Za-z0-9]+")
 
 
-@attrs.frozen
-class CslLoad:
-    """The result of loading a CSL file: the list, and one error per record left out of it."""
-
-    screening_list: ScreeningList
-    errors: tuple[ListFormatError, ...] = ()
+#: The result of loading: the list, and one error per row left out of it.
+CslLoad = ListLoad
 
 
 @attrs.frozen
@@ -198,7 +195,7 @@ def parse_csl_bytes(
     date); ``origin`` is what errors name as their path (defaults to ``name``).
     """
     where = origin if origin is not None else name
-    text = _decode(data, where)
+    text = decode_utf8(data, where)
     records = _json_records(text, where) if _looks_like_json(data) else _csv_records(text, where)
     entities: list[ListedEntity] = []
     errors: list[ListFormatError] = []
@@ -276,15 +273,6 @@ def derive_aliases(name: str) -> tuple[str, ...]:
 
 # --------------------------------------------------------------------------------------------
 # Decoding and dispatch
-
-
-def _decode(data: bytes, where: str) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        msg = f"not UTF-8 (byte {exc.start})"
-        raise ListFormatError(msg, path=where, line=line) from exc
 
 
 def _looks_like_json(data: bytes) -> bool:

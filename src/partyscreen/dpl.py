@@ -41,6 +41,7 @@ import attrs
 
 from partyscreen.csl import FILE_DATE_RE
 from partyscreen.errors import ListFormatError, ListNotFoundError
+from partyscreen.loading import ListLoad, decode_utf8
 from partyscreen.model import ListedEntity, ScreeningList
 
 __all__ = [
@@ -110,12 +111,8 @@ REMARKS_SEPARATOR = " | "
 REMARK_FIELD_SEPARATOR = "; "
 
 
-@attrs.frozen
-class DplLoad:
-    """The result of loading a DPL file: the list, and one error per row left out of it."""
-
-    screening_list: ScreeningList
-    errors: tuple[ListFormatError, ...] = ()
+#: The result of loading: the list, and one error per row left out of it.
+DplLoad = ListLoad
 
 
 @attrs.define
@@ -164,7 +161,7 @@ def load_dpl(
     where = str(file_path)
     orders: dict[str, _Order] = {}
     errors: list[ListFormatError] = []
-    for line, values in _rows(_decode(data, where), where, errors, strict=strict):
+    for line, values in _rows(decode_utf8(data, where), where, errors, strict=strict):
         try:
             key, order = _order_of(values, line, where)
         except ListFormatError as error:
@@ -223,15 +220,6 @@ def split_dpl_citations(text: str) -> tuple[str, ...]:
 
 # --------------------------------------------------------------------------------------------
 # Reading
-
-
-def _decode(data: bytes, where: str) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        msg = f"not UTF-8 (byte {exc.start})"
-        raise ListFormatError(msg, path=where, line=line) from exc
 
 
 def _rows(

@@ -49,6 +49,7 @@ from pathlib import Path
 import attrs
 
 from partyscreen.errors import ListFormatError, ListNotFoundError
+from partyscreen.loading import ListLoad, decode_utf8
 from partyscreen.model import Alias, ListedEntity, ScreeningList
 
 __all__ = [
@@ -121,12 +122,8 @@ NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 ADDRESS_SEPARATOR = ", "
 
 
-@attrs.frozen
-class OfacLoad:
-    """The result of loading the SDN files: the list, and one error per row left out of it."""
-
-    screening_list: ScreeningList
-    errors: tuple[ListFormatError, ...] = ()
+#: The result of loading: the list, and one error per row left out of it.
+OfacLoad = ListLoad
 
 
 @attrs.define
@@ -270,7 +267,7 @@ class _Table:
         self.where = where
         self.name = Path(where).name
         self.columns = tuple(columns)
-        self.text = _decode(data, where)
+        self.text = decode_utf8(data, where)
 
     def rows(self, collector: _Collector) -> Iterator[tuple[int, list[str]]]:
         """(line, cells) of each well-formed row, ``-0-`` cells empty, others as they stand."""
@@ -441,15 +438,6 @@ def _aliases(entry: _Entry) -> tuple[Alias, ...]:
 
 # --------------------------------------------------------------------------------------------
 # Helpers
-
-
-def _decode(data: bytes, where: str) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        msg = f"not UTF-8 (byte {exc.start})"
-        raise ListFormatError(msg, path=where, line=line) from exc
 
 
 def _cell(text: str) -> str:

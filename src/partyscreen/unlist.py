@@ -42,6 +42,7 @@ import attrs
 
 from partyscreen.csl import derive_aliases
 from partyscreen.errors import ListFormatError, ListNotFoundError
+from partyscreen.loading import ListLoad
 from partyscreen.model import Alias, ListedEntity, ScreeningList
 
 __all__ = [
@@ -94,12 +95,8 @@ LATIN_NAMES = ("LATIN", "MODIFIER LETTER")
 SNIFF_BYTES = 65536
 
 
-@attrs.frozen
-class UnLoad:
-    """The result of loading a UN list file: the list, and one error per record left out."""
-
-    screening_list: ScreeningList
-    errors: tuple[ListFormatError, ...] = ()
+#: The result of loading: the list, and one error per row left out of it.
+UnLoad = ListLoad
 
 
 # --------------------------------------------------------------------------------------------

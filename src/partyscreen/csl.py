@@ -38,7 +38,7 @@ from typing import Any
 import attrs
 
 from partyscreen.errors import ListFormatError, ListNotFoundError
-from partyscreen.loading import ListLoad, decode_utf8
+from partyscreen.loading import ListLoad, decode_utf8, version_from_name
 from partyscreen.model import Alias, License, ListedEntity, ScreeningList
 
 __all__ = [
@@ -115,7 +115,6 @@ LIST_CODE_SUFFIX_RE = re.compile(r"\s+List$", re.IGNORECASE)
 DATE_RE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[T ][0-9:.+\-Z]*)?$")
 
 #: A YYYY-MM-DD date inside a file name ("csl_2023-11-30_sample.csv"), taken as the version.
-FILE_DATE_RE = re.compile(r"(?<!\d)(\d{4}-\d{2}-\d{2})(?!\d)")
 
 #: State Department (ISN) entries: "X; and any successor, sub-unit, or subsidiary thereof" and
 #: the older wording "X, and its sub-units and successors". Group ``base`` is X.
@@ -210,7 +209,7 @@ def parse_csl_bytes(
         name=CSL_NAME,
         sha256=hashlib.sha256(data).hexdigest(),
         entities=entities,
-        version=version if version is not None else _version_from_name(name),
+        version=version if version is not None else version_from_name(name),
         source=name,
     )
     return CslLoad(screening_list=screening_list, errors=tuple(errors))
@@ -284,15 +283,6 @@ def _unwrap(record: _Record | ListFormatError) -> _Record:
     if isinstance(record, ListFormatError):
         raise record
     return record
-
-
-def _version_from_name(name: str) -> str | None:
-    for match in FILE_DATE_RE.finditer(name):
-        try:
-            return date.fromisoformat(match.group(1)).isoformat()
-        except ValueError:
-            continue
-    return None
 
 
 # --------------------------------------------------------------------------------------------

@@ -39,9 +39,8 @@ from pathlib import Path
 
 import attrs
 
-from partyscreen.csl import FILE_DATE_RE
 from partyscreen.errors import ListFormatError, ListNotFoundError
-from partyscreen.loading import ListLoad, decode_utf8
+from partyscreen.loading import ListLoad, decode_utf8, version_from_name
 from partyscreen.model import ListedEntity, ScreeningList
 
 __all__ = [
@@ -175,7 +174,7 @@ def load_dpl(
         name=DPL_LIST_NAME,
         sha256=hashlib.sha256(data).hexdigest(),
         entities=entities,
-        version=version if version is not None else _version_from_name(file_path.name),
+        version=version if version is not None else version_from_name(file_path.name),
         source=file_path.name,
     )
     return DplLoad(screening_list=screening_list, errors=tuple(errors))
@@ -318,12 +317,3 @@ def _collapse(text: str) -> str:
 
 def _iso(day: date | None) -> str:
     return day.isoformat() if day is not None else ""
-
-
-def _version_from_name(name: str) -> str | None:
-    for match in FILE_DATE_RE.finditer(name):
-        try:
-            return date.fromisoformat(match.group(1)).isoformat()
-        except ValueError:
-            continue
-    return None

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date
+
 import attrs
 
 from partyscreen.errors import ListFormatError
 from partyscreen.model import ScreeningList
 
-__all__ = ["ListLoad", "decode_utf8"]
+__all__ = ["FILE_DATE_RE", "ListLoad", "decode_utf8", "version_from_name"]
+
+#: A YYYY-MM-DD date in a file name ("csl_2023-11-30_sample.csv"), read as the list's version.
+FILE_DATE_RE = re.compile(r"(?<!\d)(\d{4}-\d{2}-\d{2})(?!\d)")
 
 
 @attrs.frozen
@@ -30,3 +36,13 @@ def decode_utf8(data: bytes, where: str) -> str:
         line = data.count(b"\n", 0, exc.start) + 1
         msg = f"not UTF-8 (byte {exc.start})"
         raise ListFormatError(msg, path=where, line=line) from exc
+
+
+def version_from_name(name: str) -> str | None:
+    """The first valid YYYY-MM-DD date in a file name, or None."""
+    for match in FILE_DATE_RE.finditer(name):
+        try:
+            return date.fromisoformat(match.group(1)).isoformat()
+        except ValueError:
+            continue
+    return None

@@ -36,7 +36,7 @@ import itertools
 import os
 import sys
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, TextIO
@@ -47,7 +47,14 @@ from partyscreen import checkpoint
 from partyscreen.batch_input import NAME_COLUMNS, InputColumns, Row, read_header
 from partyscreen.batch_messages import Console
 from partyscreen.batch_options import BatchError, BatchOptions, check_options
-from partyscreen.batch_output import OUTPUT_FIELDS, OutputFile, OutputRows, open_output
+from partyscreen.batch_output import (
+    OUTPUT_FIELDS,
+    OutputFile,
+    OutputRows,
+    Written,
+    open_output,
+    summary_counts,
+)
 from partyscreen.batch_screener import check_given_screener, load_screener, restrict_since
 from partyscreen.bulk import (
     CHUNK_NAMES,
@@ -64,7 +71,6 @@ from partyscreen.csvio import InputFile, field_size_limit, open_records, scan_in
 from partyscreen.errors import EmptyNameError
 from partyscreen.licensing import Deal
 from partyscreen.manifest import build_manifest, complete_run, manifest_path
-from partyscreen.result import ScreeningResult
 from partyscreen.screener import Screener, parse_day
 
 # Tests patch the worker pool's recipe class through this module, as before the split.
@@ -194,9 +200,10 @@ class _Run:
                 workers=o.workers,
                 cache_size=o.cache_size,
                 screen_kwargs=screen_kwargs,
+                summarise=self.output_rows.summariser,
             ) as engine:
                 self._stream(reader, engine, state, header_line=reader.line_num)
-                cache_hits = engine.cache.hits
+                cache_hits = engine.cache_hits
                 screened = engine.screened
         elapsed = time.monotonic() - session_start
         return self._finish(state, started_at, elapsed, cache_hits, screened)
@@ -278,27 +285,41 @@ class _Run:
         self,
         out: OutputFile,
         chunk: Sequence[Row | None],
-        outcomes: Sequence[Outcome],
+        outcomes: Sequence[Any],
         state: Progress,
     ) -> int:
-        """Count and write a chunk of rows (None: a blank line) with their outcomes."""
+        """Count and write a chunk of rows (None: a blank line) with their outcomes (a CSV
+        row's summary or a result, or the EmptyNameError of a name that cannot be screened)."""
         found = iter(outcomes)
-        written: list[tuple[Row, ScreeningResult | None, str | None]] = []
+        written: list[Written] = []
+        counts = state.counts
+        decisions: Counter[str] = Counter()
+        blank = 0
         for row in chunk:
-            state.records_done += 1
             if row is None:
-                state.counts["blank_lines"] += 1
+                blank += 1
                 continue
-            outcome: Outcome | None = next(found) if row.name is not None else None
+            outcome = next(found) if row.name is not None else None
             error = row.error
-            if isinstance(outcome, EmptyNameError):
-                error = str(outcome)
-            result = outcome if isinstance(outcome, ScreeningResult) else None
-            state.count(result)
-            if result is None:
+            if outcome is None or isinstance(outcome, EmptyNameError):
+                if outcome is not None:
+                    error = str(outcome)
                 self.console.row_error(row, error or "", self.input_columns.id_index)
-            written.append((row, result, error))
+                decisions["errors"] += 1
+                written.append((row, None, error))
+                continue
+            decision, suppressed = summary_counts(outcome)
+            decisions[decision] += 1
+            if suppressed:  # counted, never silently dropped
+                counts["suppressed"] += suppressed
+                counts["suppressed_rows"] += 1
+            written.append((row, outcome, error))
         out.write(self.output_rows.encode(written))
+        for key, number in decisions.items():
+            counts[key] = counts.get(key, 0) + number
+        counts["rows"] += len(written)
+        counts["blank_lines"] += blank
+        state.records_done += len(chunk)
         state.rows_done += len(written)
         if next(found, None) is not None:  # pragma: no cover - a bug, never silently
             msg = "internal error: more outcomes than rows"

@@ -13,7 +13,7 @@ import hashlib
 import io
 import json
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -22,7 +22,18 @@ import attrs
 from partyscreen.batch_input import InputColumns, Row
 from partyscreen.result import ScreeningResult
 
-__all__ = ["OUTPUT_FIELDS", "OutputFile", "OutputRows", "open_output", "output_prefix"]
+__all__ = [
+    "NO_MATCHES",
+    "OUTPUT_FIELDS",
+    "RESULT_FIELDS",
+    "OutputFile",
+    "OutputRows",
+    "Summary",
+    "open_output",
+    "output_prefix",
+    "summarise",
+    "summary_counts",
+]
 
 #: Output columns added after the input columns (each with the output prefix, ``ps_``).
 OUTPUT_FIELDS = (
@@ -55,8 +66,59 @@ def output_prefix(header: Sequence[str]) -> str:
     return prefix
 
 
-#: A row to write: the input row, its result (None when it could not be screened), the error.
-Written = tuple[Row, ScreeningResult | None, str | None]
+#: The output fields a screened row's result gives: all but ``row`` and ``error``.
+RESULT_FIELDS = OUTPUT_FIELDS[1:-1]
+_SUPPRESSED = RESULT_FIELDS.index("suppressed")
+
+#: What a CSV row keeps of its result: the values of :data:`RESULT_FIELDS`, in order.
+Summary = tuple[str, ...]
+
+#: The summary of every result without matches (most rows): one shared object, which the
+#: workers' pickles then send as a back-reference.
+NO_MATCHES: Summary = ("clear", *("",) * (len(RESULT_FIELDS) - 3), "0", "0")
+
+
+def summarise(result: ScreeningResult) -> Summary:
+    """The values of :data:`RESULT_FIELDS` for ``result``: all a CSV output row needs of it,
+    a few dozen bytes where the result is kilobytes (workers send these, not results)."""
+    matches = result.matches
+    if not matches:
+        return NO_MATCHES
+    # Matches a reviewer suppressed are listed by screen() but do not decide.
+    suppressed = sum(m.suppressed is not None for m in matches)
+    best = result.best
+    fields = dict.fromkeys(RESULT_FIELDS, "")
+    fields["decision"] = result.decision
+    fields["coverage"] = result.coverage or ""
+    fields["more_matches"] = str(max(0, len(matches) - suppressed - 1))
+    fields["suppressed"] = str(suppressed)
+    if best is not None:
+        entity = best.entity
+        fields.update(
+            score=f"{best.score:.4f}",
+            entity_id=entity.id,
+            entity_name=entity.name,
+            matched_name=best.matched_name,
+            matched_name_kind=best.matched_name_kind,
+            list=entity.list_code,
+            listed_on=entity.listed_on.isoformat() if entity.listed_on else "",
+            license_requirement=entity.license.requirement,
+            license_policy=entity.license.policy,
+            exceptions="; ".join(x.id for x in entity.exceptions),
+        )
+    return tuple(fields.values())
+
+
+def summary_counts(outcome: Summary | ScreeningResult) -> tuple[str, int]:
+    """(decision, matches suppressed) of a row's summary or result."""
+    if isinstance(outcome, ScreeningResult):
+        return outcome.decision, len(outcome.suppressed)
+    return outcome[0], int(outcome[_SUPPRESSED])
+
+
+#: A row to write: the input row, its summary (csv) or result (jsonl), or None when it could
+#: not be screened, and the error.
+Written = tuple[Row, Summary | ScreeningResult | None, str | None]
 
 
 @attrs.frozen
@@ -76,13 +138,19 @@ class OutputRows:
         columns = [*input.header, *(prefix + f for f in OUTPUT_FIELDS)]
         return cls(input=input, format=format, delimiter=delimiter, prefix=prefix, columns=columns)
 
+    @property
+    def summariser(self) -> Callable[[ScreeningResult], Summary] | None:
+        """What the screening keeps of each result: a CSV row's summary; the whole result for
+        JSON lines (None)."""
+        return summarise if self.format == "csv" else None
+
     def header_bytes(self) -> bytes:
         """What an output file starts with: the header row (CSV), or nothing (JSON lines)."""
         return self._csv_bytes([self.columns]) if self.format == "csv" else b""
 
     def encode(self, rows: Iterable[Written]) -> bytes:
         if self.format == "csv":
-            return self._csv_bytes([self._csv_row(*written) for written in rows])
+            return self._csv_bytes(self._csv_rows(rows))
         return "".join(self._json_row(*written) for written in rows).encode("utf-8")
 
     def _csv_bytes(self, rows: Iterable[Sequence[str]]) -> bytes:
@@ -91,39 +159,26 @@ class OutputRows:
         writer.writerows(rows)
         return buffer.getvalue().encode("utf-8")
 
-    def _csv_row(self, row: Row, result: ScreeningResult | None, error: str | None) -> list[str]:
+    def _csv_rows(self, rows: Iterable[Written]) -> Iterator[list[str]]:
         width = self.input.width
-        fields = (row.fields + [""] * width)[:width]
-        extra = dict.fromkeys(OUTPUT_FIELDS, "")
-        extra["row"] = str(row.number)
-        if result is None:
-            extra["decision"] = "error"
-            extra["error"] = error or ""
-        else:
-            extra["decision"] = result.decision
-            # Matches a reviewer suppressed are listed by screen() but do not decide.
-            suppressed = len(result.suppressed)
-            extra["more_matches"] = str(max(0, len(result.matches) - suppressed - 1))
-            extra["suppressed"] = str(suppressed)
-            extra["coverage"] = result.coverage or ""
-            best = result.best
-            if best is not None:
-                entity = best.entity
-                extra.update(
-                    score=f"{best.score:.4f}",
-                    entity_id=entity.id,
-                    entity_name=entity.name,
-                    matched_name=best.matched_name,
-                    matched_name_kind=best.matched_name_kind,
-                    list=entity.list_code,
-                    listed_on=entity.listed_on.isoformat() if entity.listed_on else "",
-                    license_requirement=entity.license.requirement,
-                    license_policy=entity.license.policy,
-                    exceptions="; ".join(x.id for x in entity.exceptions),
-                )
-        return [*fields, *(extra[f] for f in OUTPUT_FIELDS)]
+        error_fields = ("error", *("",) * (len(RESULT_FIELDS) - 1))
+        for row, summary, error in rows:
+            fields = row.fields
+            if len(fields) != width:
+                fields = (fields + [""] * width)[:width]
+            if summary is None:
+                yield [*fields, str(row.number), *error_fields, error or ""]
+            else:
+                if isinstance(summary, ScreeningResult):  # pragma: no cover - a bug
+                    summary = summarise(summary)
+                yield [*fields, str(row.number), *summary, ""]
 
-    def _json_row(self, row: Row, result: ScreeningResult | None, error: str | None) -> str:
+    def _json_row(
+        self, row: Row, result: Summary | ScreeningResult | None, error: str | None
+    ) -> str:
+        if not (result is None or isinstance(result, ScreeningResult)):  # pragma: no cover
+            msg = "internal error: JSON lines need whole results, not CSV summaries"
+            raise TypeError(msg)
         header, width, id_index = self.input.header, self.input.width, self.input.id_index
         data: dict[str, Any] = {
             "row": row.number,

@@ -8,32 +8,41 @@ outcome per name; :func:`screen_iter` does the same as a stream. Both
   (:class:`ScreenCache`); a cached result is returned with the caller's own spelling as its
   ``query``;
 * screen in worker processes with ``workers=N`` (each worker gets the screener once, from a pool
-  initializer, and screens tasks of a few hundred names; results come back in input order; see
-  :mod:`partyscreen.worker_pool`);
+  initializer, and screens tasks of a few hundred names with its own cache by normalised name;
+  the parent caches by the name as given, so that it never normalises; results come back in
+  input order; see :mod:`partyscreen.worker_pool`);
 * with ``errors="raise"`` (the default) raise :class:`~partyscreen.EmptyNameError` for the first
   name that cannot be screened (empty, or nothing left after normalisation, such as "!!!"), its
   message naming the name's position; with ``errors="return"`` put that exception in the
   name's place in the results instead, so that no name is lost.
 
 :class:`ScreeningEngine` is what they run on, and what ``partyscreen batch``
-(:mod:`partyscreen.batch`) feeds its rows through.
+(:mod:`partyscreen.batch`) feeds its rows through, with a summariser that keeps of each result
+only what an output row needs.
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict, deque
+from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
-from datetime import date
 from multiprocessing.pool import AsyncResult, Pool
 from typing import Any, Literal
 
 import attrs
 
 from partyscreen.errors import EmptyNameError
-from partyscreen.normalize import normalize_name
-from partyscreen.result import ScreeningResult
 from partyscreen.screener import Screener
-from partyscreen.worker_pool import Outcome, load_outcomes, screen_one, screen_task, start_pool
+from partyscreen.worker_pool import (
+    DEFAULT_CACHE_SIZE,
+    CacheKey,
+    NameScreening,
+    Outcome,
+    ScreenCache,
+    Summariser,
+    load_outcomes,
+    screen_task,
+    start_pool,
+)
 
 __all__ = [
     "CHUNK_NAMES",
@@ -48,68 +57,14 @@ __all__ = [
     "screen_many",
 ]
 
-#: Results kept by the batch cache (a clear result is a few hundred bytes, a match a few kB).
-DEFAULT_CACHE_SIZE = 1 << 14
-
-#: Names per task sent to a worker process.
-TASK_NAMES = 256
+#: Names per task sent to a worker process. A task costs the pool a few hundred microseconds
+#: (pickling, two queues, a result thread); at a few dozen microseconds a name, 512 names keep
+#: that under a few per cent while a 2,000-name chunk still spreads over several workers.
+TASK_NAMES = 512
 
 #: Names (rows) submitted to the engine at a time; with workers, a few such chunks are in flight.
-CHUNK_NAMES = 500
-
-
-# --------------------------------------------------------------------------------------------
-# The cache
-
-
-def _freeze(value: Any) -> Any:
-    """A hashable, order-stable stand-in for a screening option's value."""
-    if isinstance(value, Mapping):
-        return tuple(sorted((str(k), _freeze(v)) for k, v in value.items()))
-    if isinstance(value, list | tuple):
-        return tuple(_freeze(v) for v in value)
-    if isinstance(value, set | frozenset):
-        return tuple(sorted(_freeze(v) for v in value))
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
-
-
-#: A cache key: the normalised name's tokens and the frozen screening options.
-CacheKey = tuple[tuple[str, ...], Any]
-
-
-class ScreenCache:
-    """A bounded LRU cache of screening results."""
-
-    def __init__(self, maxsize: int = DEFAULT_CACHE_SIZE) -> None:
-        self.maxsize = max(0, maxsize)
-        self._data: OrderedDict[CacheKey, ScreeningResult] = OrderedDict()
-        self.hits = 0
-        self.misses = 0
-
-    def __len__(self) -> int:
-        return len(self._data)
-
-    def __contains__(self, key: CacheKey) -> bool:
-        return key in self._data
-
-    def get(self, key: CacheKey) -> ScreeningResult | None:
-        result = self._data.get(key)
-        if result is None:
-            self.misses += 1
-            return None
-        self.hits += 1
-        self._data.move_to_end(key)
-        return result
-
-    def put(self, key: CacheKey, result: ScreeningResult) -> None:
-        if self.maxsize == 0:
-            return
-        self._data[key] = result
-        self._data.move_to_end(key)
-        while len(self._data) > self.maxsize:
-            self._data.popitem(last=False)
+#: Bigger chunks mean fewer, larger writes; the batch commits at most every chunk.
+CHUNK_NAMES = 2048
 
 
 # --------------------------------------------------------------------------------------------
@@ -117,24 +72,22 @@ class ScreenCache:
 
 
 class _Job:
-    """Names screened together: in this process (lazily) or as one task of the pool."""
+    """Names screened together as one task of the pool."""
 
     def __init__(self, engine: ScreeningEngine, names: list[str]) -> None:
         self._engine = engine
-        self._names = names
-        self._async: AsyncResult[bytes] | None = None
-        self._outcomes: list[Outcome] | None = None
-        if engine.pool is not None:
-            self._async = engine.pool.apply_async(screen_task, (names,))
+        self._outcomes: list[Any] | None = None
+        if engine.pool is None:  # pragma: no cover - a bug, never silently
+            msg = "internal error: a task for a pool that is not running"
+            raise RuntimeError(msg)
+        self._async: AsyncResult[bytes] = engine.pool.apply_async(screen_task, (names,))
 
-    def outcome(self, number: int) -> Outcome:
+    def outcome(self, number: int) -> Any:
         if self._outcomes is None:
-            if self._async is None:
-                screener, kwargs = self._engine.screener, self._engine.screen_kwargs
-                self._outcomes = [screen_one(screener, n, kwargs) for n in self._names]
-            else:
-                self._outcomes = load_outcomes(self._async.get(), self._engine.screener)
-            self._engine.screened += len(self._names)
+            outcomes, screened, hits = load_outcomes(self._async.get(), self._engine.screener)
+            self._outcomes = outcomes
+            self._engine.screened_by_workers += screened
+            self._engine.worker_hits += hits
         return self._outcomes[number]
 
 
@@ -143,7 +96,6 @@ class Handle:
     """A chunk of names submitted to a :class:`ScreeningEngine`, to collect in order."""
 
     names: tuple[str, ...]
-    keys: tuple[CacheKey | None, ...]
 
 
 class ScreeningEngine:
@@ -153,6 +105,14 @@ class ScreeningEngine:
     and :meth:`collect` returns their outcomes in order; submit a few chunks ahead (see
     :attr:`lookahead`) to keep the workers busy. Use it as a context manager (the pool is
     closed on exit).
+
+    An outcome is the :class:`~partyscreen.ScreeningResult` (its ``query`` the name given), or
+    ``summarise(result)`` when a summariser is given, or the :class:`EmptyNameError` of a name
+    that cannot be screened.
+
+    In this process, :attr:`cache` is keyed by normalised name. With workers, each worker has
+    such a cache and :attr:`cache` (in this process) is keyed by the name as given: this
+    process never normalises, which would cost as much as the workers' screening.
     """
 
     def __init__(
@@ -162,6 +122,7 @@ class ScreeningEngine:
         workers: int | None = None,
         cache_size: int = DEFAULT_CACHE_SIZE,
         screen_kwargs: Mapping[str, Any] | None = None,
+        summarise: Summariser | None = None,
     ) -> None:
         workers = 1 if workers is None else workers
         if workers < 1:
@@ -171,14 +132,35 @@ class ScreeningEngine:
         self.screen_kwargs = dict(screen_kwargs or {})
         # Bad options (a threshold of 2, an unknown keyword) fail here, once, not per name.
         screener.screen("partyscreen", **self.screen_kwargs)
-        self._options = _freeze(self.screen_kwargs)
-        self.cache = ScreenCache(cache_size)
+        self._local = NameScreening(
+            screener, self.screen_kwargs, cache_size=cache_size, summarise=summarise
+        )
         self.workers = workers
-        self.screened = 0
-        self._inflight: dict[CacheKey, tuple[_Job, int]] = {}
+        #: Cache hits in the workers (their caches by normalised name).
+        self.worker_hits = 0
+        #: Names screened in the workers.
+        self.screened_by_workers = 0
+        self._inflight: dict[str, tuple[_Job, int]] = {}
         self.pool: Pool | None = None
+        self.cache = self._local.cache
         if workers > 1:
-            self.pool = start_pool(screener, workers, self.screen_kwargs)
+            self.pool = start_pool(
+                screener, workers, self.screen_kwargs, cache_size=cache_size, summarise=summarise
+            )
+            self.cache = ScreenCache(cache_size)  # by the name as given
+
+    @property
+    def screened(self) -> int:
+        """Names screened (not found in a cache), here and in the workers."""
+        return self._local.screened + self.screened_by_workers
+
+    @property
+    def cache_hits(self) -> int:
+        """Names answered from a cache, here and in the workers."""
+        hits = self.cache.hits + self.worker_hits
+        if self.cache is not self._local.cache:
+            hits += self._local.cache.hits
+        return hits
 
     @property
     def lookahead(self) -> int:
@@ -199,44 +181,33 @@ class ScreeningEngine:
 
     def submit(self, names: Iterable[str]) -> Handle:
         names = tuple(names)
-        keys: list[CacheKey | None] = []
-        todo: dict[CacheKey, str] = {}
-        for name in names:
-            tokens = normalize_name(name).tokens
-            if not tokens:
-                keys.append(None)
-                continue
-            key = (tokens, self._options)
-            keys.append(key)
-            if key not in self.cache and key not in self._inflight:
-                todo.setdefault(key, name)
-        todo_keys, todo_names = list(todo), list(todo.values())
-        for start in range(0, len(todo_names), TASK_NAMES):
-            job = _Job(self, todo_names[start : start + TASK_NAMES])
-            for number, key in enumerate(todo_keys[start : start + TASK_NAMES]):
-                self._inflight[key] = (job, number)
-        return Handle(names=names, keys=tuple(keys))
+        if self.pool is not None:
+            cache, inflight = self.cache, self._inflight
+            todo = [n for n in dict.fromkeys(names) if n not in cache and n not in inflight]
+            for start in range(0, len(todo), TASK_NAMES):
+                task = todo[start : start + TASK_NAMES]
+                job = _Job(self, task)
+                for number, name in enumerate(task):
+                    inflight[name] = (job, number)
+        return Handle(names=names)
 
-    def collect(self, handle: Handle) -> list[Outcome]:
-        outcomes: list[Outcome] = []
-        for name, key in zip(handle.names, handle.keys, strict=True):
-            if key is None:  # nothing to screen: screen() says why, in its own words
-                outcomes.append(screen_one(self.screener, name, self.screen_kwargs))
-                continue
-            result = self.cache.get(key)
-            if result is None:
-                entry = self._inflight.pop(key, None)
+    def collect(self, handle: Handle) -> list[Any]:
+        if self.pool is None:
+            outcome = self._local.outcome
+            return [outcome(name) for name in handle.names]
+        outcomes: list[Any] = []
+        cache, inflight = self.cache, self._inflight
+        for name in handle.names:
+            found = cache.get(name)
+            if found is None:
+                entry = inflight.pop(name, None)
                 if entry is not None:
-                    outcome = entry[0].outcome(entry[1])
-                else:  # evicted from the cache since it was submitted: screen it again
-                    outcome = screen_one(self.screener, name, self.screen_kwargs)
-                    self.screened += 1
-                if not isinstance(outcome, ScreeningResult):
-                    outcomes.append(outcome)
-                    continue
-                result = outcome
-                self.cache.put(key, result)
-            outcomes.append(result if result.query == name else attrs.evolve(result, query=name))
+                    found = entry[0].outcome(entry[1])
+                else:  # evicted from the cache since it was submitted: screen it here
+                    found = self._local.outcome(name)
+                if not isinstance(found, EmptyNameError):
+                    cache.put(name, found)
+            outcomes.append(found)
         return outcomes
 
 

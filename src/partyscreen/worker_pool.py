@@ -6,6 +6,12 @@ entity number) instead, and the parent resolves those to its own objects: the wo
 screener is the parent's (inherited by fork, with its licences, decisions and restriction)
 or rebuilt from the same lists, records and restriction (spawn: see :class:`ScreenerRecipe`).
 
+Each worker also holds a :class:`NameScreening`: the cache by normalised name and, for
+``partyscreen batch``, the summariser that turns a result into the few fields a CSV row
+needs (so that a task's answer is a few bytes a row, not whole results). The parent sends raw
+names and never normalises them itself: the normalisation is half the cost of screening a name
+and is done once, in the worker.
+
 The engine that sends names to the pool, caches and orders the results is
 :mod:`partyscreen.bulk`.
 """
@@ -17,7 +23,9 @@ import io
 import multiprocessing
 import pickle
 import signal
-from collections.abc import Mapping
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Mapping
+from datetime import date
 from multiprocessing.pool import Pool
 from typing import IO, Any
 
@@ -26,13 +34,19 @@ import attrs
 from partyscreen.errors import EmptyNameError
 from partyscreen.licencefile import Licences
 from partyscreen.model import ScreeningList
+from partyscreen.normalize import normalize_name
 from partyscreen.result import ScreeningResult
 from partyscreen.screener import Screener
 from partyscreen.suppression import Decisions
 
 __all__ = [
+    "DEFAULT_CACHE_SIZE",
+    "CacheKey",
+    "NameScreening",
     "Outcome",
+    "ScreenCache",
     "ScreenerRecipe",
+    "Summariser",
     "load_outcomes",
     "screen_one",
     "screen_task",
@@ -41,6 +55,10 @@ __all__ = [
 
 #: What screening one name gives: a result, or the reason the name cannot be screened.
 Outcome = ScreeningResult | EmptyNameError
+
+#: Results kept by a cache (a clear result is a few hundred bytes, a match a few kB; a batch
+#: row's summary a few dozen bytes).
+DEFAULT_CACHE_SIZE = 1 << 14
 
 _WORKER_STATE: dict[str, Any] = {}
 
@@ -107,16 +125,115 @@ class _RefUnpickler(pickle.Unpickler):
         return self._screener.entities[number]
 
 
-def load_outcomes(data: bytes, screener: Screener) -> list[Outcome]:
-    """Parent side: a task's outcomes, their references resolved to ``screener``'s objects."""
-    outcomes: list[Outcome] = _RefUnpickler(io.BytesIO(data), screener).load()
-    return outcomes
+def load_outcomes(data: bytes, screener: Screener) -> Any:
+    """Parent side: a task's answer, references resolved to ``screener``'s objects."""
+    return _RefUnpickler(io.BytesIO(data), screener).load()
+
+
+def _freeze(value: Any) -> Any:
+    """A hashable, order-stable stand-in for a screening option's value."""
+    if isinstance(value, Mapping):
+        return tuple(sorted((str(k), _freeze(v)) for k, v in value.items()))
+    if isinstance(value, list | tuple):
+        return tuple(_freeze(v) for v in value)
+    if isinstance(value, set | frozenset):
+        return tuple(sorted(_freeze(v) for v in value))
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+#: A cache key: the normalised name's tokens and the frozen screening options (in a worker,
+#: or screening in-process), or the name as given (in the parent of workers).
+CacheKey = Hashable
+
+
+class ScreenCache:
+    """A bounded LRU cache of screening results."""
+
+    def __init__(self, maxsize: int = DEFAULT_CACHE_SIZE) -> None:
+        self.maxsize = max(0, maxsize)
+        self._data: OrderedDict[CacheKey, Any] = OrderedDict()
+        self.hits = 0
+        self.misses = 0
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __contains__(self, key: CacheKey) -> bool:
+        return key in self._data
+
+    def get(self, key: CacheKey) -> Any:
+        result = self._data.get(key)
+        if result is None:
+            self.misses += 1
+            return None
+        self.hits += 1
+        self._data.move_to_end(key)
+        return result
+
+    def put(self, key: CacheKey, result: Any) -> None:
+        if self.maxsize == 0:
+            return
+        self._data[key] = result
+        self._data.move_to_end(key)
+        while len(self._data) > self.maxsize:
+            self._data.popitem(last=False)
+
+
+#: Turns a result into what is kept and sent back for it (e.g. a CSV row's fields); it must be
+#: a module-level function, so that a worker started without fork can unpickle it.
+Summariser = Callable[[ScreeningResult], Any]
+
+
+class NameScreening:
+    """Screens names one at a time through a bounded cache by normalised name.
+
+    The cache key is ``(normalize_name(name).tokens, options)``; a name that normalises like
+    one screened before gets that result (with its own spelling as ``query``), or that
+    summary. ``normalize_name`` is cached itself, so ``screen()`` does not normalise again.
+    """
+
+    def __init__(
+        self,
+        screener: Screener,
+        screen_kwargs: Mapping[str, Any],
+        *,
+        cache_size: int,
+        summarise: Summariser | None = None,
+    ) -> None:
+        self.screener = screener
+        self.screen_kwargs = dict(screen_kwargs)
+        self.summarise = summarise
+        self.cache = ScreenCache(cache_size)
+        self.screened = 0
+        self._options = _freeze(self.screen_kwargs)
+
+    def outcome(self, name: str) -> Any:
+        """The name's summary (or result), or the :class:`EmptyNameError` saying why not."""
+        tokens = normalize_name(name).tokens
+        if not tokens:  # nothing to screen: screen() says why, in its own words
+            return screen_one(self.screener, name, self.screen_kwargs)
+        key = (tokens, self._options)
+        found = self.cache.get(key)
+        if found is None:
+            outcome = screen_one(self.screener, name, self.screen_kwargs)
+            self.screened += 1
+            if isinstance(outcome, EmptyNameError):
+                return outcome
+            found = outcome if self.summarise is None else self.summarise(outcome)
+            self.cache.put(key, found)
+        elif self.summarise is None and found.query != name:
+            found = attrs.evolve(found, query=name)
+        return found
 
 
 def _init_worker(
     screener: Screener | None,
     recipe: ScreenerRecipe | None,
     screen_kwargs: dict[str, Any],
+    cache_size: int,
+    summarise: Summariser | None,
 ) -> None:
     """Pool initializer: get (fork) or build (spawn) the screener, once per worker."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
@@ -125,9 +242,10 @@ def _init_worker(
             msg = "internal error: a worker needs the screener or the recipe to build it"
             raise RuntimeError(msg)
         screener = recipe.build()
-    _WORKER_STATE["screener"] = screener
-    _WORKER_STATE["kwargs"] = screen_kwargs
-    _WORKER_STATE["refs"] = _object_refs(screener)
+    _WORKER_STATE["screening"] = NameScreening(
+        screener, screen_kwargs, cache_size=cache_size, summarise=summarise
+    )
+    _WORKER_STATE["refs"] = _object_refs(screener) if summarise is None else None
 
 
 def screen_one(screener: Screener, name: str, screen_kwargs: Mapping[str, Any]) -> Outcome:
@@ -139,24 +257,40 @@ def screen_one(screener: Screener, name: str, screen_kwargs: Mapping[str, Any]) 
 
 
 def screen_task(names: list[str]) -> bytes:
-    """Worker side: screen a task's names, return the outcomes pickled with references."""
-    screener: Screener = _WORKER_STATE["screener"]
-    kwargs: dict[str, Any] = _WORKER_STATE["kwargs"]
-    outcomes = [screen_one(screener, name, kwargs) for name in names]
+    """Worker side: screen a task's names; (outcomes, names screened, cache hits), pickled.
+
+    Summaries are plain data, pickled as they are (C speed); results are pickled with
+    references to the list's objects.
+    """
+    screening: NameScreening = _WORKER_STATE["screening"]
+    screened, hits = screening.screened, screening.cache.hits
+    outcomes = [screening.outcome(name) for name in names]
+    answer = (outcomes, screening.screened - screened, screening.cache.hits - hits)
+    refs = _WORKER_STATE["refs"]
+    if refs is None:
+        return pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
     buffer = io.BytesIO()
-    _RefPickler(buffer, _WORKER_STATE["refs"]).dump(outcomes)
+    _RefPickler(buffer, refs).dump(answer)
     return buffer.getvalue()
 
 
-def start_pool(screener: Screener, workers: int, screen_kwargs: dict[str, Any]) -> Pool:
-    """A pool of ``workers`` processes, each holding ``screener`` and the screening options."""
+def start_pool(
+    screener: Screener,
+    workers: int,
+    screen_kwargs: dict[str, Any],
+    *,
+    cache_size: int,
+    summarise: Summariser | None = None,
+) -> Pool:
+    """A pool of ``workers`` processes, each holding ``screener``, the screening options and
+    a cache of ``cache_size`` results (or summaries)."""
     ctx: Any
     if "fork" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("fork")
-        initargs: tuple[Any, ...] = (screener, None, screen_kwargs)
+        initargs: tuple[Any, ...] = (screener, None, screen_kwargs, cache_size, summarise)
     else:  # platforms without fork rebuild the screener from its lists and records
         ctx = multiprocessing.get_context("spawn")
-        initargs = (None, ScreenerRecipe.of(screener), screen_kwargs)
+        initargs = (None, ScreenerRecipe.of(screener), screen_kwargs, cache_size, summarise)
     # Objects alive now (the lists, the index) are moved out of the collector's sight while the
     # workers fork, so that collections in a worker neither walk nor copy the shared heap.
     gc.freeze()

@@ -438,7 +438,7 @@ def scale_child(size: int, seed: int, queries_path: Path) -> dict[str, Any]:
     peer = rapidfuzz_peer(queries[:100], names)
     return {
         "names": size,
-        "vocabulary": len(screener.index.postings),
+        "vocabulary": len(screener.index.vocabulary),
         "build_s": round(build, 3),
         "rss_mb_before_build": round(rss_before, 1),
         "rss_mb_after_build": round(rss_after, 1),

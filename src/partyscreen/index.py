@@ -2,19 +2,21 @@
 
 The index keeps a vocabulary of every *unit* of every listed name (each token, and each pair of
 adjacent tokens read as one; see :mod:`partyscreen.scoring`), with postings that say which
-names hold the unit and where. A query's units are looked up in the vocabulary: exactly, and
-within :func:`~partyscreen.scoring.max_edits` by rapidfuzz over the vocabulary words of
-compatible length only. The look-up yields, for every name that shares anything with the
-query, the very unit alignments :func:`~partyscreen.scoring.align` would compute by brute
-force, so no candidate is lost and no pair of strings is compared twice.
+names hold the unit. A query's single tokens are looked up within
+:func:`~partyscreen.scoring.max_edits` through deletion neighbourhoods (no scan of the
+vocabulary but for the few longest words); its pairs are looked up exactly. The look-up yields,
+for every name that shares anything with the query, the very unit alignments
+:func:`~partyscreen.scoring.align` would compute by brute force, so no pair of strings is
+compared twice.
 
-The vocabulary grows far slower than the list (names share words), and the per-query cost is
-one fuzzy look-up per query unit plus the postings of the units found.
+With a threshold, most names are never aligned at all: postings of common words are read only
+as far as a bound allows, and the names reached are first bounded from the weights of the
+units they share before any alignment is built (see :class:`NameIndex`). A hypothesis test
+checks against brute force that no name reaching the threshold is lost.
 """
 
 from __future__ import annotations
 
-import math
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Sequence
@@ -30,16 +32,32 @@ from partyscreen.scoring import (
     max_edits,
     token_similarity,
     units,
+    upper_bound,
 )
 from partyscreen.weights import GENERIC_WEIGHT, TokenWeights
 
-__all__ = ["LOOKUP_CACHE_SIZE", "NameIndex"]
+__all__ = ["COMMON_NAMES", "KEY_THRESHOLD", "LOOKUP_CACHE_SIZE", "NameIndex"]
 
 #: Fuzzy look-ups cached per index: batch queries repeat words ("technology", "inc") a lot.
 LOOKUP_CACHE_SIZE = 1 << 16
 
-#: A posting: (name number, start, end) of a unit in that name.
-Posting = tuple[int, int, int]
+#: Names a token must be in before the index treats it as *light*, like a generic word. Person
+#: names on the sanctions lists share a few tokens by the thousand ("al" is in 5,000 of the
+#: 40,000 names of the CSL and SDN lists, "mohammed" in 1,900); reading every such posting
+#: made a query with "Al-" cost 50 to 150 ms. Fifty names is far below those and far above
+#: the words of any one company family ("huawei" is in 25), so the cut applies where it pays.
+COMMON_NAMES = 50
+
+#: The threshold the light postings are ordered for (the default review threshold). Any other
+#: threshold is still exact, with a looser cut below this one (see ``_light_cutoff``).
+KEY_THRESHOLD = 0.75
+
+#: Slack on the cut, so that a name exactly at the bound is not lost to rounding.
+_EPSILON = 1e-9
+
+#: Least number of distinctive query words before a query can stand whole inside a listed name
+#: (``contained_min_words`` for the query side in :func:`partyscreen.scoring.score_alignment`).
+_QUERY_CONTAINED_WORDS = 2
 
 
 def _deletions(word: str) -> set[str]:
@@ -47,72 +65,128 @@ def _deletions(word: str) -> set[str]:
     return {word, *(word[:i] + word[i + 1 :] for i in range(len(word)))}
 
 
+def _deletions2(word: str) -> set[str]:
+    """The word and every string made by deleting one or two of its letters."""
+    out = _deletions(word)
+    for shorter in tuple(out):
+        if len(shorter) < len(word):
+            out.update(shorter[:i] + shorter[i + 1 :] for i in range(len(shorter)))
+    return out
+
+
 class NameIndex:
     """An index over normalised names (token tuples), numbered in the order given.
 
-    Postings of *light* units (generic words, weight at most
-    :data:`~partyscreen.weights.GENERIC_WEIGHT`) are sorted by the weight of the rest of each
-    name. A name that shares only light words with a query cannot score above a bound that
-    falls as that rest grows (:meth:`_light_cutoff`), so :meth:`candidates` reads such a
-    posting list only as far as the bound allows: "Technology" no longer pulls in every
-    technology company of the list, and nothing that could reach the threshold is lost.
+    Tokens are *light* when they say little: generic words (weight at most
+    :data:`~partyscreen.weights.GENERIC_WEIGHT`) and tokens found in :data:`COMMON_NAMES` names
+    or more ("al", "mohammed", "technology"); the others are *heavy*. A name that shares only
+    light units with a query has all its heavy weight unmatched, which bounds its score (see
+    :meth:`_light_cutoff`). So the postings of light units are sorted by a key that grows with
+    the name's heavy weight and read only as far as the bound allows, and :meth:`candidates`
+    adds two small sets the bound does not cover: names made of light words only that could
+    stand whole inside the query, kept under one *anchor* unit each, and names that hold every
+    word of the query. Nothing that can reach the threshold is lost; a hypothesis test checks
+    it against brute force.
     """
 
-    def __init__(self, names: Sequence[tuple[str, ...]]) -> None:
+    def __init__(
+        self, names: Sequence[tuple[str, ...]], *, common_names: int = COMMON_NAMES
+    ) -> None:
         self.names: tuple[tuple[str, ...], ...] = tuple(names)
         self.weights = TokenWeights.from_token_sets(self.names)
+        self.common_names = common_names
         self.name_weights: tuple[tuple[float, ...], ...] = tuple(
             tuple(self.weights.weight(t) for t in name) for name in self.names
         )
         self.name_totals: tuple[float, ...] = tuple(sum(w) for w in self.name_weights)
-        light_weight: list[float] = []
-        heavy_weight: list[float] = []
-        for weights in self.name_weights:
-            light_weight.append(sum(w for w in weights if w <= GENERIC_WEIGHT))
-            heavy_weight.append(sum(w for w in weights if w > GENERIC_WEIGHT))
+        light_tokens = {t for name in self.names for t in name if self._is_light(t)}
         self._units: tuple[tuple[tuple[int, int, str], ...], ...] = tuple(
             tuple(units(name)) for name in self.names
         )
-        postings: dict[str, list[Posting]] = defaultdict(list)
-        light_words: set[str] = set()
-        for number, name_units in enumerate(self._units):
+        heavy: dict[str, list[int]] = defaultdict(list)
+        heavy_weight: dict[str, float] = defaultdict(float)
+        light_weights: list[float] = []
+        keys: list[float] = []
+        light_unit_weight: dict[str, float] = defaultdict(float)
+        light: dict[str, list[tuple[float, int]]] = defaultdict(list)
+        light_max: dict[str, float] = defaultdict(float)
+        anchors: dict[str, list[int]] = defaultdict(list)
+        self._light_pairs: set[str] = set()
+        for number, (name, name_units) in enumerate(zip(self.names, self._units, strict=True)):
             weights = self.name_weights[number]
+            light_n = sum(w for t, w in zip(name, weights, strict=True) if t in light_tokens)
+            heavy_n = self.name_totals[number] - light_n
+            light_weights.append(light_n)
+            key = heavy_n - (1 - KEY_THRESHOLD) / KEY_THRESHOLD * light_n
+            keys.append(key)
             for start, end, text in name_units:
-                postings[text].append((number, start, end))
-                if all(w <= GENERIC_WEIGHT for w in weights[start:end]):
-                    light_words.add(text)
-        self.postings: dict[str, tuple[Posting, ...]] = {}
-        # For light words: postings sorted by the name's heavy weight, that weight beside
-        # each, and the largest light weight of any of those names.
-        self._light: dict[str, tuple[tuple[float, ...], float]] = {}
-        for word, found in postings.items():
-            if word in light_words:
-                found.sort(key=lambda p: heavy_weight[p[0]])
-                self._light[word] = (
-                    tuple(heavy_weight[p[0]] for p in found),
-                    max(light_weight[p[0]] for p in found),
-                )
-            self.postings[word] = tuple(found)
+                if all(t in light_tokens for t in name[start:end]):
+                    light[text].append((key, number))
+                    light_max[text] = max(light_max[text], light_n)
+                    unit_weight = sum(weights[start:end])
+                    light_unit_weight[text] = max(light_unit_weight[text], unit_weight)
+                    if end - start == 2:
+                        self._light_pairs.add(text)
+                else:
+                    heavy[text].append(number)
+                    heavy_weight[text] = max(heavy_weight[text], sum(weights[start:end]))
+            if all(t in light_tokens for t in name):
+                # Only such a name can stand whole inside a query that reaches it through
+                # light units alone; then its rarest token is matched, as a token or in a pair.
+                rarest = min(range(len(name)), key=lambda i: self.weights.doc_freq[name[i]])
+                for start, end, text in name_units:
+                    if start <= rarest < end:
+                        anchors[text].append(number)
+        self._heavy: dict[str, tuple[int, ...]] = {k: tuple(v) for k, v in heavy.items()}
+        #: The most a heavy unit weighs in any name holding it (a pair may split differently).
+        self._heavy_weight: dict[str, float] = dict(heavy_weight)
+        self._light_weight: tuple[float, ...] = tuple(light_weights)
+        self._light_unit_weight: dict[str, float] = dict(light_unit_weight)
+        self._keys: tuple[float, ...] = tuple(keys)
+        self._light: dict[str, tuple[tuple[float, ...], tuple[int, ...], float]] = {}
+        for text, found in light.items():
+            found.sort()
+            self._light[text] = (
+                tuple(k for k, _ in found),
+                tuple(n for _, n in found),
+                light_max[text],
+            )
+        self._anchors: dict[str, tuple[int, ...]] = {k: tuple(v) for k, v in anchors.items()}
+        self.vocabulary: frozenset[str] = frozenset(self._heavy) | frozenset(self._light)
         # Fuzzy look-up structures over single tokens (pairs are joined split words and only
-        # ever match exactly): every token and each of its one-letter deletions, which finds
-        # all tokens one edit away without a scan (a deletion neighbourhood, as in SymSpell);
-        # and the long tokens by length, scanned for two or three edits.
+        # ever match exactly). Deletion neighbourhoods, as in SymSpell: two words within d
+        # edits (with transpositions) become equal after at most d deletions from each, so
+        # every token is filed under itself and its one-letter deletions, and the long tokens
+        # (two edits allowed) under their two-letter deletions too; a look-up then needs no
+        # scan. Only the longest tokens (three edits) are scanned, by length, and they are few.
         tokens = {t for name in self.names for t in name}
         deletions: dict[str, list[str]] = defaultdict(list)
-        long_by_length: dict[int, list[str]] = defaultdict(list)
+        deletions2: dict[str, list[str]] = defaultdict(list)
+        longest: dict[int, list[str]] = defaultdict(list)
         for token in tokens:
-            if max_edits(len(token)) == 0:
+            edits = max_edits(len(token))
+            if edits == 0:
                 continue
-            for key in _deletions(token):
-                deletions[key].append(token)
-            if max_edits(len(token)) >= 2:
-                long_by_length[len(token)].append(token)
+            for key_ in _deletions(token):
+                deletions[key_].append(token)
+            if edits >= 2:
+                for key_ in _deletions2(token):
+                    deletions2[key_].append(token)
+            if edits >= 3:
+                longest[len(token)].append(token)
         self._deletions: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in deletions.items()}
-        self._long = {n: tuple(sorted(words)) for n, words in long_by_length.items()}
+        self._deletions2: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in deletions2.items()}
+        self._longest = {n: tuple(sorted(words)) for n, words in longest.items()}
         self.similar = lru_cache(maxsize=LOOKUP_CACHE_SIZE)(self._similar)
 
     def __len__(self) -> int:
         return len(self.names)
+
+    def _is_light(self, token: str) -> bool:
+        return (
+            self.weights.weight(token) <= GENERIC_WEIGHT
+            or self.weights.doc_freq.get(token, 0) >= self.common_names
+        )
 
     def _similar(self, unit: str) -> tuple[tuple[str, int, float], ...]:
         """Vocabulary words ``unit`` may match: (word, distance, similarity).
@@ -120,81 +194,173 @@ class NameIndex:
         Exact matches of any unit; for a single token, also the tokens within max_edits.
         """
         found: dict[str, tuple[str, int, float]] = {}
-        if unit in self.postings:
+        if unit in self.vocabulary:
             found[unit] = (unit, 0, 1.0)
         n = len(unit)
-        if max_edits(n) == 0:
+        edits = max_edits(n)
+        if edits == 0:
             return tuple(found.values())
-        for key in _deletions(unit):
+        keys = _deletions(unit) if edits == 1 else _deletions2(unit)
+        seen: set[str] = set(found)
+        for key in keys:
             for word in self._deletions.get(key, ()):
-                if word not in found and OSA.distance(unit, word, score_cutoff=1) == 1:
-                    found[word] = (word, 1, token_similarity(unit, word))
-        if max_edits(n) >= 2:
-            for length, words in self._long.items():
-                k = max_edits(min(n, length))
-                if abs(length - n) > k:
+                if word not in seen:
+                    seen.add(word)
+                    k = max_edits(min(n, len(word)))
+                    if OSA.distance(unit, word, score_cutoff=k) <= k:
+                        found[word] = (word, int(OSA.distance(unit, word)), 0.0)
+            if edits >= 2:
+                for word in self._deletions2.get(key, ()):
+                    if word not in seen:
+                        seen.add(word)
+                        k = max_edits(min(n, len(word)))
+                        d = OSA.distance(unit, word, score_cutoff=k)
+                        if d <= k:
+                            found[word] = (word, int(d), 0.0)
+        if edits >= 3:
+            for length, words in self._longest.items():
+                if max_edits(length) < 3 or abs(length - n) > 3:
                     continue
-                hits = process.extract(unit, words, scorer=OSA.distance, score_cutoff=k, limit=None)
+                hits = process.extract(unit, words, scorer=OSA.distance, score_cutoff=3, limit=None)
                 for word, dist, _idx in hits:
-                    if dist >= 2 and word not in found:
-                        found[word] = (word, int(dist), token_similarity(unit, word))
-        return tuple(found.values())
+                    if word not in found:
+                        found[word] = (word, int(dist), 0.0)
+        return tuple(
+            (word, dist, 1.0 if dist == 0 else token_similarity(unit, word))
+            for word, dist, _ in found.values()
+        )
+
+    def _exact(self, unit: str) -> tuple[tuple[str, int, float], ...]:
+        """The vocabulary word ``unit`` itself, if any: pairs match only so."""
+        return ((unit, 0, 1.0),) if unit in self.vocabulary else ()
 
     @staticmethod
-    def _light_cutoff(light_q: float, heavy_q: float, light_n: float, threshold: float) -> float:
-        """Largest heavy weight a name may have and still reach ``threshold`` on light words.
+    def _light_cutoff(light_q: float, heavy_q: float, light_max: float, threshold: float) -> float:
+        """Largest key a name may have and still reach ``threshold`` through light units.
 
-        With only light words matched, a query whose light part weighs at most ``light_q`` and
-        whose heavy part at least ``heavy_q``, against a name of light weight at most
-        ``light_n`` and heavy weight ``h``, scores at most the largest of
-        ``(light_q + light_n) / (light_q + heavy_q + light_n + h)`` (symmetric),
-        ``CONTAINMENT_SCORE * light_n / (light_n + h)`` (the name inside the query) and
-        ``CONTAINMENT_SCORE * light_q / (light_q + heavy_q)`` (the query inside the name).
-        All fall as ``h`` grows; this solves each for ``h``.
+        Such a name, of light weight ``L`` and heavy weight ``H`` (all unmatched), against a
+        query whose light-matched part weighs at most ``light_q`` and whose other words
+        weigh ``heavy_q``, has a symmetric score of at most
+        ``(light_q + L) / (light_q + heavy_q + L + H)``. That reaches ``t`` only if
+        ``H - r * L <= r * light_q - heavy_q`` with ``r = (1 - t) / t``. The postings are
+        sorted by ``H - r0 * L`` for ``r0`` at :data:`KEY_THRESHOLD`; for ``r <= r0`` the same
+        cut holds, for ``r > r0`` it is widened by ``(r - r0) * light_max``, the largest ``L``
+        in the posting list. (Containment needs the name or the query matched whole; the
+        caller covers those apart.)
         """
-        if threshold <= 0.0:
-            return math.inf
-        if light_q + heavy_q > 0 and CONTAINMENT_SCORE * light_q / (light_q + heavy_q) >= threshold:
-            return math.inf
-        symmetric = (light_q + light_n) / threshold - (light_q + heavy_q + light_n)
-        contained = CONTAINMENT_SCORE * light_n / threshold - light_n
-        return max(symmetric, contained)
+        r = (1 - threshold) / threshold
+        r0 = (1 - KEY_THRESHOLD) / KEY_THRESHOLD
+        return r * light_q - heavy_q + max(0.0, r - r0) * light_max + _EPSILON
 
     def candidates(
         self, query: Sequence[str], *, threshold: float = 0.0
     ) -> dict[int, list[Alignment]]:
         """Every name that can score ``threshold`` or more, with all its unit alignments.
 
-        With ``threshold`` 0 that is every name sharing a unit with the query.
+        With ``threshold`` 0 that is every name sharing a unit with the query; above 0, names
+        whose :func:`~partyscreen.scoring.upper_bound` falls below it are left out.
         """
         query_units = units(query)
-        matches = [self.similar(text) for _, _, text in query_units]
-        # What of the query a name could match through light words alone: the light tokens,
-        # tokens close to a light word (a misspelt word then weighs what the light word
-        # weighs), and, at their full weight, tokens of a pair read as one light word.
+        matches = [
+            self.similar(text) if qe - qs == 1 or PAIR_MAX_EDITS else self._exact(text)
+            for qs, qe, text in query_units
+        ]
         q_weights = [self.weights.weight(t) for t in query]
-        light_part = [min(w, GENERIC_WEIGHT) if w <= GENERIC_WEIGHT else 0.0 for w in q_weights]
+        # What each query token can weigh when matched to a light unit: in a single-token
+        # match, no more than the light word (a misspelt word weighs what the word it stands
+        # for weighs); in a match through a pair, its own weight.
+        light_part = [0.0] * len(query)
+        matched_light = [False] * len(query)
+        light_max = 0.0
         for (qs, qe, _), found in zip(query_units, matches, strict=True):
-            if not any(word in self._light for word, _, _ in found):
-                continue
-            for i in range(qs, qe):
-                light_part[i] = q_weights[i] if qe - qs == 2 else min(q_weights[i], GENERIC_WEIGHT)
-        light_q = sum(light_part)
-        heavy_q = sum(w for w, part in zip(q_weights, light_part, strict=True) if part == 0.0)
-
-        chosen: set[int] = set()
-        by_word: dict[str, list[tuple[int, int, int, float]]] = defaultdict(list)
-        for (qs, qe, _), found in zip(query_units, matches, strict=True):
-            for word, dist, sim in found:
-                by_word[word].append((qs, qe, dist, sim))
-                light = self._light.get(word)
-                if light is None:
-                    chosen.update(p[0] for p in self.postings[word])
+            for word, dist, _ in found:
+                if word not in self._light or (qe - qs == 2 and dist > PAIR_MAX_EDITS):
                     continue
-                heavy_weights, light_n = light
-                cutoff = self._light_cutoff(light_q, heavy_q, light_n, threshold)
-                stop = bisect_right(heavy_weights, cutoff)
-                chosen.update(p[0] for p in self.postings[word][:stop])
+                light_max = max(light_max, self._light[word][2])
+                whole = qe - qs == 2 or word in self._light_pairs
+                for i in range(qs, qe):
+                    matched_light[i] = True
+                    part = q_weights[i] if whole else min(q_weights[i], self.weights.weight(word))
+                    light_part[i] = max(light_part[i], part)
+        light_q = sum(light_part)
+        heavy_q = sum(w for w, m in zip(q_weights, matched_light, strict=True) if not m)
+        query_total = sum(q_weights)
+        # The least the query can weigh once scored: a misspelt word takes the weight of the
+        # word it is matched to, when that is lower.
+        lowest = list(q_weights)
+        for (qs, qe, _), found in zip(query_units, matches, strict=True):
+            if qe - qs == 1:
+                for word, _, _ in found:
+                    lowest[qs] = min(lowest[qs], self.weights.weight(word))
+        query_least = sum(lowest)
+        pruning = threshold > 0.0
+        contained = pruning and threshold <= CONTAINMENT_SCORE
+        whole_query = (
+            contained and sum(w > GENERIC_WEIGHT for w in q_weights) >= _QUERY_CONTAINED_WORDS
+        )
+        # One cut for every light unit of this query, so that a name inside it is reached
+        # through all the light units it shares with the query.
+        cutoff = self._light_cutoff(light_q, heavy_q, light_max, threshold) if pruning else 0.0
+
+        chosen: set[int] = set()  # names to align and bound in full
+        # Names reached through heavy units or light units within the cut, with a bound on
+        # the weight matched on both sides: each unit found adds what it can weigh in the
+        # query and the most it weighs in a name.
+        reached: dict[int, float] = {}
+        by_word: dict[str, list[tuple[int, int, int, float]]] = defaultdict(list)
+        per_token: list[set[int]] = [set() for _ in query] if whole_query else []
+        get = reached.get
+        for (qs, qe, _), found in zip(query_units, matches, strict=True):
+            query_part = sum(q_weights[qs:qe])
+            for word, dist, sim in found:
+                if qe - qs == 2 and dist > PAIR_MAX_EDITS:
+                    continue  # a pair read as one word only matches exactly
+                by_word[word].append((qs, qe, dist, sim))
+                heavy = self._heavy.get(word, ())
+                light = self._light.get(word)
+                if whole_query:
+                    for i in range(qs, qe):
+                        per_token[i].update(heavy)
+                        if light is not None:
+                            per_token[i].update(light[1])
+                if not pruning:
+                    chosen.update(heavy)
+                    if light is not None:
+                        chosen.update(light[1])
+                    continue
+                if heavy:
+                    part = query_part + self._heavy_weight[word]
+                    for number in heavy:
+                        reached[number] = get(number, 0.0) + part
+                if light is None:
+                    continue
+                if qe - qs == 1 and word not in self._light_pairs:
+                    part = min(query_part, self.weights.weight(word))
+                else:
+                    part = query_part
+                part += self._light_unit_weight[word]
+                keys, numbers, _ = light
+                for number in numbers[: bisect_right(keys, cutoff)]:
+                    reached[number] = get(number, 0.0) + part
+                if contained:
+                    chosen.update(self._anchors.get(word, ()))
+        if per_token:
+            # Names holding every query word: the query may stand whole inside them.
+            chosen.update(set.intersection(*per_token))
+        # A name beyond the cut reached through heavy units may also match light ones: up to
+        # all its light weight and the query's light part. A name matched whole (containment)
+        # has matched at least its own weight.
+        light_weight, totals, name_keys = self._light_weight, self.name_totals, self._keys
+        for number, matched in reached.items():
+            if number in chosen:
+                continue
+            if name_keys[number] > cutoff:
+                matched += light_q + light_weight[number]
+            name_total = totals[number]
+            if (contained and matched >= name_total - _EPSILON) or matched >= threshold * (
+                query_least + name_total
+            ) - _EPSILON:
+                chosen.add(number)
 
         out: dict[int, list[Alignment]] = {}
         for number in chosen:
@@ -208,6 +374,12 @@ class NameIndex:
                     if (q_pair or c_pair) and dist > PAIR_MAX_EDITS:
                         continue
                     found_here.append((qs, qe, cs, ce, sim))
-            if found_here:
-                out[number] = found_here
+            if not found_here:
+                continue
+            if pruning:
+                total = query_total + self.name_totals[number]
+                bound = upper_bound(q_weights, self.name_weights[number], found_here, total)
+                if bound < threshold:
+                    continue
+            out[number] = found_here
         return out

@@ -18,7 +18,7 @@ from partyscreen.licensing import Deal, assess
 from partyscreen.model import ListedEntity, RecordFile, ScreeningList
 from partyscreen.normalize import normalize_name
 from partyscreen.result import Match, ScreeningResult
-from partyscreen.scoring import score_alignment, upper_bound
+from partyscreen.scoring import score_alignment
 from partyscreen.settings import DEFAULT_LIMIT, ORG_VS_INDIVIDUAL, MatchSettings
 from partyscreen.suppression import Decisions, load_decisions
 
@@ -202,7 +202,6 @@ class Screener:
         best: dict[int, Match] = {}
         candidates = self.index.candidates(query.tokens, threshold=settings.review_threshold)
         query_weights = [self.index.weights.weight(t) for t in query.tokens]
-        query_total = sum(query_weights)
         for number, alignments in candidates.items():
             tokens = self.index.names[number]
             entity_number, text, kind = self._entries[number]
@@ -214,12 +213,6 @@ class Screener:
             if self._only is not None and (entity.list_code, entity.id) not in self._only:
                 continue
             name_weights = self.index.name_weights[number]
-            total = query_total + self.index.name_totals[number]
-            if (
-                upper_bound(query_weights, name_weights, alignments, total)
-                < settings.review_threshold
-            ):
-                continue  # cannot reach the threshold: not worth scoring
             options: dict[str, typing.Any] = {
                 "name_weights": name_weights,
                 "query_weights": query_weights,

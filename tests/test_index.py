@@ -1,0 +1,100 @@
+"""The candidate index: never loses a name that can reach the threshold.
+
+The index prunes with bounds (light units read only as far as a cut, heavy units summed before
+any alignment is built, anchors for names made of light words, names holding every query
+word). On the real lists most words are heavy; here ``common_names`` is set low so that many
+words are light and every pruning path is taken on small random lists.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from partyscreen.index import NameIndex
+from partyscreen.normalize import normalize_name
+from partyscreen.scoring import align, score_alignment
+from tests.strategies import names
+
+THRESHOLDS = [0.3, 0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 1.0]
+
+
+def tokens(name: str) -> tuple[str, ...]:
+    return normalize_name(name).tokens
+
+
+def scores(index: NameIndex, query: tuple[str, ...], threshold: float) -> dict[int, float]:
+    return {
+        number: score_alignment(
+            query, index.names[number], al, index.weights, name_weights=index.name_weights[number]
+        ).score
+        for number, al in index.candidates(query, threshold=threshold).items()
+    }
+
+
+def brute_force(index: NameIndex, query: tuple[str, ...]) -> dict[int, float]:
+    out = {}
+    for number, name in enumerate(index.names):
+        alignments = align(query, name)
+        if alignments:
+            out[number] = score_alignment(query, name, alignments, index.weights).score
+    return out
+
+
+def mixed_query(rng: random.Random, listed: list[tuple[str, ...]]) -> tuple[str, ...]:
+    """Words from one or two listed names, sometimes misspelt, dropped, shuffled or glued."""
+    words = list(rng.choice(listed))
+    if rng.random() < 0.5:
+        other = rng.choice(listed)
+        words += rng.sample(other, rng.randint(0, len(other)))
+    out = []
+    for w in words:
+        roll = rng.random()
+        if roll < 0.15 and len(w) > 3:
+            i = rng.randrange(len(w))
+            w = w[:i] + w[i + 1 :]
+        elif roll < 0.25:
+            continue
+        out.append(w)
+    if rng.random() < 0.3:
+        rng.shuffle(out)
+    if len(out) > 1 and rng.random() < 0.2:
+        out[0:2] = [out[0] + out[1]]
+    return tuple(out) or listed[0]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(names, min_size=1, max_size=30),
+    st.sampled_from([1, 2, 3, 4, 50]),
+    st.randoms(use_true_random=False),
+)
+def test_pruned_candidates_keep_every_name_at_or_above_the_threshold(
+    listed_names: list[str], common: int, rng: random.Random
+) -> None:
+    listed = [t for t in (tokens(n) for n in listed_names) if t]
+    if not listed:
+        return
+    index = NameIndex(listed, common_names=common)
+    for _ in range(5):
+        query = mixed_query(rng, listed)
+        expected = brute_force(index, query)
+        assert set(index.candidates(query)) == set(expected)
+        for threshold in THRESHOLDS:
+            pruned = scores(index, query, threshold)
+            for number, score in expected.items():
+                if score >= threshold:
+                    assert number in pruned, (query, index.names[number], score, threshold)
+                    assert pruned[number] == pytest.approx(score)
+
+
+def test_common_person_tokens_are_cut_but_a_real_hit_is_kept() -> None:
+    # "al" in many names: a query sharing only "al" with them reads none of them in full.
+    listed = [("al", f"name{i:03d}x", "trading") for i in range(120)]
+    listed.append(("al", "khalidi", "faisal"))
+    index = NameIndex(listed, common_names=50)
+    found = index.candidates(("al", "khalidi", "faisal"), threshold=0.75)
+    assert set(found) == {120}

@@ -32,7 +32,6 @@ Their public names are importable from here too, as they always were.
 
 from __future__ import annotations
 
-import itertools
 import os
 import sys
 import time
@@ -46,7 +45,7 @@ import attrs
 from partyscreen import checkpoint
 from partyscreen.batch_input import NAME_COLUMNS, InputColumns, Row, read_header
 from partyscreen.batch_messages import Console
-from partyscreen.batch_options import BatchError, BatchOptions, check_options
+from partyscreen.batch_options import BatchError, BatchOptions, cache_size, check_options
 from partyscreen.batch_output import (
     OUTPUT_FIELDS,
     OutputFile,
@@ -198,7 +197,7 @@ class _Run:
             with ScreeningEngine(
                 self.screener,
                 workers=o.workers,
-                cache_size=o.cache_size,
+                cache_size=cache_size(o),
                 screen_kwargs=screen_kwargs,
                 summarise=self.output_rows.summariser,
             ) as engine:
@@ -233,11 +232,13 @@ class _Run:
         if state.records_done == 0:
             # A fresh start: no manifest until the new output is complete.
             self.manifest_file.unlink(missing_ok=True)
-        self._write_checkpoint(state)
+        self._write_checkpoint(state, first=True)
         return state, as_of
 
-    def _write_checkpoint(self, state: Progress) -> None:
-        checkpoint.write_checkpoint(self.checkpoint_file, self.options, self.fingerprint, state)
+    def _write_checkpoint(self, state: Progress, *, first: bool = False) -> None:
+        checkpoint.write_checkpoint(
+            self.checkpoint_file, self.options, self.fingerprint, state, first=first
+        )
 
     # -- streaming
 
@@ -245,11 +246,6 @@ class _Run:
         self, reader: Any, engine: ScreeningEngine, state: Progress, header_line: int
     ) -> None:
         o = self.options
-        records = self.input_columns.rows(reader, header_line, o.input)
-        for _ in range(state.records_done):  # what the interrupted run committed
-            if next(records, StopIteration) is StopIteration:
-                msg = f"cannot resume: {o.input} has fewer records than the checkpoint says"
-                raise BatchError(msg)
         bar = self.console.progress_bar(
             o.progress, source=self.source, delimiter=self.delimiter, initial=state.rows_done
         )
@@ -261,21 +257,28 @@ class _Run:
         ) as out:
             pending: deque[tuple[list[Row | None], Handle]] = deque()
             since_commit = 0
-            chunk_size = max(1, min(CHUNK_NAMES, o.commit_every))
+            chunks = self.input_columns.chunks(
+                reader,
+                header_line,
+                o.input,
+                max(1, min(CHUNK_NAMES, o.commit_every)),
+                skip=state.records_done,  # what the interrupted run committed
+            )
             while True:
-                chunk = list(itertools.islice(records, chunk_size))
-                if chunk:
+                chunk = next(chunks, None)
+                if chunk is not None:
                     names = [r.name for r in chunk if r is not None and r.name is not None]
                     pending.append((chunk, engine.submit(names)))
-                while pending and (not chunk or len(pending) > engine.lookahead):
+                while pending and (chunk is None or len(pending) > engine.lookahead):
                     done, handle = pending.popleft()
-                    since_commit += self._write_rows(out, done, engine.collect(handle), state)
+                    written = self._write_rows(out, done, engine.collect(handle), state)
+                    since_commit += written
                     if bar is not None:
-                        bar.update(sum(r is not None for r in done))
+                        bar.update(written)
                     if since_commit >= o.commit_every:
                         self._commit(out, state)
                         since_commit = 0
-                if not chunk:
+                if chunk is None:
                     break
             self._commit(out, state)
         if bar is not None:

@@ -147,24 +147,41 @@ class InputColumns:
     def width(self) -> int:
         return len(self.header)
 
-    def rows(self, reader: Any, header_line: int, path: Path) -> Iterator[Row | None]:
-        """Rows after the header (None for a blank line)."""
+    def chunks(
+        self, reader: Any, header_line: int, path: Path, size: int, *, skip: int = 0
+    ) -> Iterator[list[Row | None]]:
+        """Rows after the header (None for a blank line), ``size`` records at a time, after
+        the first ``skip`` records (those a resumed run committed before; they are numbered
+        all the same)."""
+        width, name_index = self.width, self.name_index
         number = 0
-        line_before = header_line
+        records = iter(reader)
         try:
-            for record in reader:
+            for _ in range(skip):
+                record = next(records, None)
+                if record is None:
+                    msg = f"cannot resume: {path} has fewer records than the checkpoint says"
+                    raise BatchError(msg)
+                if record:
+                    number += 1
+            line_before = reader.line_num if skip else header_line
+            chunk: list[Row | None] = []
+            for record in records:
                 if not record:
-                    line_before = reader.line_num
-                    yield None
-                    continue
-                number += 1
-                row = Row(number=number, line=line_before + 1, fields=record)
-                line_before = reader.line_num
-                if len(record) != self.width:
-                    row.error = self._width_error(record)
+                    chunk.append(None)
                 else:
-                    row.name = record[self.name_index]
-                yield row
+                    number += 1
+                    if len(record) == width:
+                        row = Row(number, line_before + 1, record, record[name_index])
+                    else:
+                        row = Row(number, line_before + 1, record, None, self._width_error(record))
+                    chunk.append(row)
+                line_before = reader.line_num
+                if len(chunk) >= size:
+                    yield chunk
+                    chunk = []
+            if chunk:
+                yield chunk
         except csv.Error as exc:
             raise csv_error(path, reader.line_num, exc) from exc
 

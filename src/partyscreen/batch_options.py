@@ -16,16 +16,25 @@ from partyscreen.csvio import DELIMITERS
 from partyscreen.errors import PartyscreenError
 
 __all__ = [
+    "CSV_CACHE_SIZE",
     "DEFAULT_COMMIT_EVERY",
     "FAIL_ON",
     "FORMATS",
     "BatchError",
     "BatchOptions",
+    "cache_size",
     "check_options",
 ]
 
 #: Rows between two commits of a batch output (write, fsync, checkpoint).
 DEFAULT_COMMIT_EVERY = 2000
+
+#: Cache entries of a CSV run, whose caches keep of each result only the output row's fields
+#: (one shared tuple for the many results without a match): with its key an entry is some
+#: 150 bytes, so 2**18 of them take about 40 MB per process and hold every distinct name of
+#: most supplier files; repeats anywhere in a file of millions of rows are then not screened
+#: again. (A JSON lines run caches whole results, a kilobyte or more: DEFAULT_CACHE_SIZE.)
+CSV_CACHE_SIZE = 1 << 18
 
 FORMATS = ("csv", "jsonl")
 FAIL_ON = ("review", "match")
@@ -53,7 +62,9 @@ class BatchOptions:
     fail_on: str | None = None
     delimiter: str | None = None
     commit_every: int = DEFAULT_COMMIT_EVERY
-    cache_size: int = DEFAULT_CACHE_SIZE
+    #: Entries of the result caches (the parent's and each worker's); None: by format, see
+    #: :func:`cache_size`.
+    cache_size: int | None = None
     #: An older version of the lists (any file ``load_path`` reads): report only matches with
     #: the entities added or changed since then.
     since: str | None = None
@@ -68,6 +79,13 @@ class BatchOptions:
     progress: bool | None = None
     #: No summary on the error stream (errors are still reported).
     quiet: bool = False
+
+
+def cache_size(o: BatchOptions) -> int:
+    """The cache size of a run: the one given, else by format."""
+    if o.cache_size is not None:
+        return o.cache_size
+    return CSV_CACHE_SIZE if o.format == "csv" else DEFAULT_CACHE_SIZE
 
 
 def check_options(o: BatchOptions) -> None:

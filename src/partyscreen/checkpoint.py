@@ -70,8 +70,9 @@ def utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-def write_json_atomic(path: Path, data: Mapping[str, Any]) -> None:
-    """Write JSON to ``path`` so that a reader (or a crash) sees the old or the new file whole."""
+def write_json_atomic(path: Path, data: Mapping[str, Any], *, sync_dir: bool = True) -> None:
+    """Write JSON to ``path`` so that a reader (or a crash) sees the old or the new file whole;
+    with ``sync_dir``, the new one survives a crash (the rename is made durable too)."""
     tmp = path.with_name(path.name + ".tmp")
     with tmp.open("w", encoding="utf-8") as handle:
         json.dump(data, handle, ensure_ascii=False, indent=2)
@@ -79,7 +80,8 @@ def write_json_atomic(path: Path, data: Mapping[str, Any]) -> None:
         handle.flush()
         os.fsync(handle.fileno())
     tmp.replace(path)
-    fsync_dir(path.parent)
+    if sync_dir:
+        fsync_dir(path.parent)
 
 
 def fsync_dir(folder: Path) -> None:
@@ -174,7 +176,12 @@ class Progress:
 
 
 def write_checkpoint(
-    path: Path, options: BatchOptions, fingerprint: Mapping[str, Any], state: Progress
+    path: Path,
+    options: BatchOptions,
+    fingerprint: Mapping[str, Any],
+    state: Progress,
+    *,
+    first: bool = False,
 ) -> None:
     data = {
         "checkpoint_version": CHECKPOINT_VERSION,
@@ -190,7 +197,11 @@ def write_checkpoint(
         "sessions": state.sessions,
         "updated_at": utc_now(),
     }
-    write_json_atomic(path, data)
+    # The folder is not synced at every commit (a third fsync each time): after a crash the
+    # checkpoint found is this one or an earlier one, whole, and an earlier one is as good a
+    # place to resume from (the output only grows after the bytes it vouches for, and a
+    # resume cuts it back to them). The first checkpoint of a run is synced with its folder.
+    write_json_atomic(path, data, sync_dir=first)
 
 
 # --------------------------------------------------------------------------------------------

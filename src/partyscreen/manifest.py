@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from partyscreen._version import __version__
-from partyscreen.batch_options import BatchError, BatchOptions
+from partyscreen.batch_options import BatchError, BatchOptions, cache_size
 from partyscreen.batch_output import OutputRows
 from partyscreen.checkpoint import (
     FingerprintAsOf,
@@ -85,7 +85,7 @@ def build_manifest(
             **settings,
             "workers": o.workers,
             "fail_on": o.fail_on,
-            "cache_size": o.cache_size,
+            "cache_size": cache_size(o),
             "commit_every": o.commit_every,
         },
         "counts": state.counts,

@@ -89,8 +89,37 @@ def csl_screener() -> Screener:
         ),
         ("Popular, Inc.", "one common word inside a long listed name"),
         ("Boundless Bio, Inc.", "containment of a short name (BIO CORPORATION)"),
+        ("Lockheed Martin", "an ordinary word (the ISN alias Martin) inside a longer name"),
+        ("General Dynamics", "one shared ordinary word (Creative Dynamics)"),
+        ("Nova Ltd.", "an ordinary word and a generic one (Nova Technologies)"),
+        ("Loop Industries, Inc.", "an ordinary word and a generic one (Loop SA)"),
+        ("Interface, Inc.", "an ordinary word and a generic one (Global Interface)"),
+        ("Intercontinental Exchange", "an ordinary word inside a longer name (INTERCONTINENTAL)"),
+        ("NAPCO Security Technologies, Inc.", "ordinary words inside (Security Technologies)"),
+        ("North Huajin Chemical Industries Co.,Ltd", "ordinary words (Chemical Industry Company)"),
+        (
+            "Beijing Sanlian Hope Shin-Gosen Technical Service Co., Ltd.",
+            "ordinary words inside a longer name (Technical Services)",
+        ),
+        ("Galaxy Digital Inc.", "a word taken for a typo of another (GALAX)"),
+        ("Moderna, Inc.", "a typo away from an ordinary word (Modern Technologies)"),
+        ("National Beverage Corp.", "a word taken for a typo of another (LEVERAGE)"),
     ],
 )
 def test_fixed_false_positives_stay_clear(query: str, cause: str) -> None:
     result = csl_screener().screen(query)
     assert result.decision == "clear", (cause, result.best and result.best.matched_name)
+
+
+@pytest.mark.parametrize(
+    ("query", "fragment"),
+    [
+        ("Federal Security Service", "federal security service"),  # ordinary words, truncated
+        ("Atomic Energy Organization of Iran", "atomic energy organization"),
+    ],
+)
+def test_names_of_ordinary_words_are_still_found(query: str, fragment: str) -> None:
+    result = csl_screener().screen(query)
+    assert result.decision in ("review", "match")
+    assert result.best is not None
+    assert any(fragment in n.casefold() for n in result.best.entity.names)

@@ -21,6 +21,12 @@ From those similarities and the token weights (see :mod:`partyscreen.weights`):
   firm iFlytek Co"), or a query of two distinctive words or more inside a longer listed name
   ("Xiamen Meiya Pico Information Co"; one common word such as "Popular" is not enough).
 
+An *ordinary* English word (:data:`~partyscreen.vocabulary.ORDINARY_WORDS`: "Martin", "Nova",
+"Dynamics") is weak evidence however rare it is on the list, since unrelated companies are
+named with such words all the time: matched with a typo, or when the names share no other word
+of substance, it weighs at most :data:`COMMON_WORD_WEIGHT`; and a listed name of ordinary words
+alone ("Chemical Industry Company") is not contained in a longer query.
+
 The score is the larger of ``symmetric`` and ``containment``, in [0, 1], and 1.0 exactly when
 both names have the same tokens.
 """
@@ -32,9 +38,11 @@ from collections.abc import Sequence
 import attrs
 from rapidfuzz.distance import OSA
 
+from partyscreen.vocabulary import ORDINARY_WORDS
 from partyscreen.weights import GENERIC_WEIGHT, TokenWeights
 
 __all__ = [
+    "COMMON_WORD_WEIGHT",
     "CONFLICT_WEIGHT",
     "CONTAINMENT_SCORE",
     "MIN_CONTAINED_LETTERS",
@@ -50,6 +58,15 @@ __all__ = [
     "units",
     "upper_bound",
 ]
+
+#: Most an ordinary word (see :data:`~partyscreen.vocabulary.ORDINARY_WORDS`) counts when it
+#: is matched only with a typo or is all two names share: as much as a generic word. Set so
+#: that "Nova Ltd." against "Nova Technologies" (a word and a generic word) stays at 0.67 and
+#: "General Dynamics" against "Creative Dynamics" far lower, while a name of two ordinary
+#: words found in a longer listed one ("Nuclear Research" / "Nuclear Research Center") keeps
+#: 0.8, review. Unmatched, an ordinary word keeps its full weight: an extra word still tells
+#: two names apart ("Mustang Bio" is not "Bio Corporation").
+COMMON_WORD_WEIGHT = GENERIC_WEIGHT
 
 #: Score given to a listed name found whole inside a longer query. Below the match threshold
 #: and above the review threshold: a person should look ("Huawei Cloud Computing" holds
@@ -195,6 +212,11 @@ def _contained(
     return _distinctive_letters(tokens, weights) >= MIN_CONTAINED_LETTERS
 
 
+def _ordinary(tokens: Sequence[str], start: int, end: int) -> bool:
+    """Whether a unit (a token, or a pair read as one word) is an ordinary word."""
+    return "".join(tokens[start:end]) in ORDINARY_WORDS
+
+
 def upper_bound(
     query_weights: Sequence[float],
     name_weights: Sequence[float],
@@ -248,23 +270,47 @@ def score_alignment(
     qsim = [0.0] * len(query)
     nsim = [0.0] * len(name)
     best: dict[int, tuple[float, int, int, int, int]] = {}
+    name_best: dict[int, tuple[float, int, int, int, int]] = {}
     for qs, qe, cs, ce, sim in alignments:
         for i in range(qs, qe):
             if sim > qsim[i]:
                 qsim[i] = sim
                 best[i] = (sim, qs, qe, cs, ce)
         for j in range(cs, ce):
-            nsim[j] = max(nsim[j], sim)
+            if sim > nsim[j]:
+                nsim[j] = sim
+                name_best[j] = (sim, qs, qe, cs, ce)
         if qe - qs == 1 and ce - cs == 1 and nw[cs] < qw[qs]:
             # A misspelt word weighs what the word it stands for weighs: "Technologief" is
             # "Technology", generic, not a rare word never seen in the list.
             qw[qs] = nw[cs]
-    conflict = 0.0 in qsim and 0.0 in nsim
+    # The words a query is contained by, before ordinary words are weakened (below): a
+    # truncated name ("Federal Security Service" for the FSB's full entry) is still that name.
+    contained_query = _contained(query, qw, qsim, min_words=2)
     # A very short name ("SL", "HUA") cannot carry a longer one: the other's extra words,
     # however generic, count as if they contradicted it ("SL Science Holding" is not "SL").
     short = (
         min(_distinctive_letters(query, qw), _distinctive_letters(name, nw)) < SHORT_NAME_LETTERS
     )
+    # An ordinary word ("Martin", "Dynamics", "Galaxy") is weak evidence: many unrelated
+    # companies share it. It weighs no more than a generic word when it is matched only with
+    # a typo ("Galaxy" is a word, not a misspelling of "Galax"), or when the names share no
+    # word of substance but ordinary ones ("General Dynamics" / "Creative Dynamics", "Nova
+    # Ltd." / "Nova Technologies").
+    q_ordinary = [False] * len(query)
+    n_ordinary = [False] * len(name)
+    for found, flags in ((best, q_ordinary), (name_best, n_ordinary)):
+        for k, (_, qs, qe, cs, ce) in found.items():
+            flags[k] = _ordinary(query, qs, qe) or _ordinary(name, cs, ce)
+    only_ordinary = not any(
+        s > 0.0 and w > GENERIC_WEIGHT and not o
+        for s, w, o in zip(qsim, qw, q_ordinary, strict=True)
+    )
+    for w, flags, sims in ((qw, q_ordinary, qsim), (nw, n_ordinary, nsim)):
+        for k, ordinary in enumerate(flags):
+            if ordinary and (only_ordinary or sims[k] < 1.0):
+                w[k] = min(w[k], COMMON_WORD_WEIGHT)
+    conflict = 0.0 in qsim and 0.0 in nsim
     conflict = conflict or (short and (0.0 in qsim or 0.0 in nsim))
     a = sum(w * s for w, s in zip(qw, qsim, strict=True))
     b = sum(w * s for w, s in zip(nw, nsim, strict=True))
@@ -276,11 +322,14 @@ def score_alignment(
     symmetric = (a + b) / (wq + wn) if wq + wn else 0.0
     name_coverage = b / sum(nw) if nw else 0.0
     query_coverage = a / sum(qw) if qw else 0.0
+    # A listed name inside a longer query needs a word of its own, not only ordinary words:
+    # "Chemical Industry Company" or "Security Technologies" stand inside many company names.
+    own = [0.0 if o else w for w, o in zip(nw, n_ordinary, strict=True)]
     containment = max(
         CONTAINMENT_SCORE * name_coverage
-        if _contained(name, nw, nsim, min_words=contained_min_words)
+        if _contained(name, own, nsim, min_words=contained_min_words)
         else 0.0,
-        CONTAINMENT_SCORE * query_coverage if _contained(query, qw, qsim, min_words=2) else 0.0,
+        CONTAINMENT_SCORE * query_coverage if contained_query else 0.0,
     )
     matches = []
     for i in sorted(best) if explain else ():

@@ -69,6 +69,7 @@ class MatchSettings:
             "containment_score": scoring.CONTAINMENT_SCORE,
             "generic_weight": weights.GENERIC_WEIGHT,
             "conflict_weight": scoring.CONFLICT_WEIGHT,
+            "common_word_weight": scoring.COMMON_WORD_WEIGHT,
             "min_contained_letters": scoring.MIN_CONTAINED_LETTERS,
             "pair_max_edits": scoring.PAIR_MAX_EDITS,
             "org_vs_individual": ORG_VS_INDIVIDUAL,

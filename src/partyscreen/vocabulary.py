@@ -7,6 +7,8 @@ which cases it serves. Everything here is applied identically to list names and 
 
 from __future__ import annotations
 
+from importlib import resources
+
 
 def _words(text: str) -> frozenset[str]:
     """A set of words written one after another, the way word lists read best."""
@@ -22,6 +24,7 @@ __all__ = [
     "LEGAL_FORM_PHRASES",
     "LEGAL_FORM_TOKENS",
     "LEGAL_FORM_TRAILING_TOKENS",
+    "ORDINARY_WORDS",
     "PLACE_WORDS",
     "STOPWORDS",
 ]
@@ -221,3 +224,16 @@ HAN_WORDS: dict[str, str] = {
     "宁波": "ningbo", "无锡": "wuxi", "长沙": "changsha", "郑州": "zhengzhou", "济南": "jinan",
     "福州": "fuzhou", "乌鲁木齐": "urumqi", "昆明": "kunming",
 }  # fmt: skip
+
+
+def _ordinary_words() -> frozenset[str]:
+    text = resources.files("partyscreen").joinpath("ordinary_words.txt").read_text("utf-8")
+    return frozenset(w for w in text.split("\n") if w and not w.startswith("#"))
+
+
+#: Ordinary English words (``ordinary_words.txt``: the lower-case entries of the SCOWL size-35
+#: spelling dictionary, made by ``tools/ordinary_words.py``). Many unrelated companies are
+#: named with them ("Martin", "Nova", "Interface", "Dynamics", "Chemical"), so a match on one
+#: is weak evidence however rare the word is among listed names (see scoring.py). Coined
+#: words and brands ("Hikvision", "Huawei", "Norinco") and proper names are not here.
+ORDINARY_WORDS = _ordinary_words()

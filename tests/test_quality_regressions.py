@@ -104,6 +104,8 @@ def csl_screener() -> Screener:
         ("Galaxy Digital Inc.", "a word taken for a typo of another (GALAX)"),
         ("Moderna, Inc.", "a typo away from an ordinary word (Modern Technologies)"),
         ("National Beverage Corp.", "a word taken for a typo of another (LEVERAGE)"),
+        ("Landstar System, Inc.", "generic words that differ (Landstar Tech Company)"),
+        ("Beijing Beetech Inc.", "place words that differ (Wuxi Beetech)"),
     ],
 )
 def test_fixed_false_positives_stay_clear(query: str, cause: str) -> None:

@@ -249,12 +249,15 @@ class _Run:
         bar = self.console.progress_bar(
             o.progress, source=self.source, delimiter=self.delimiter, initial=state.rows_done
         )
-        with open_output(
-            o.output,
-            resume=bool(state.records_done),
-            committed=state.output_bytes,
-            header=self.output_rows.header_bytes(),
-        ) as out:
+        with (
+            open_output(
+                o.output,
+                resume=bool(state.records_done),
+                committed=state.output_bytes,
+                header=self.output_rows.header_bytes(),
+            ) as out,
+            checkpoint.Committer(out.fileno(), self._write_checkpoint) as committer,
+        ):
             pending: deque[tuple[list[Row | None], Handle]] = deque()
             since_commit = 0
             chunks = self.input_columns.chunks(
@@ -276,11 +279,11 @@ class _Run:
                     if bar is not None:
                         bar.update(written)
                     if since_commit >= o.commit_every:
-                        self._commit(out, state)
+                        self._commit(out, state, committer)
                         since_commit = 0
                 if chunk is None:
                     break
-            self._commit(out, state)
+            self._commit(out, state, committer)
         if bar is not None:
             bar.close()
 
@@ -329,9 +332,11 @@ class _Run:
             raise RuntimeError(msg)
         return len(written)
 
-    def _commit(self, out: OutputFile, state: Progress) -> None:
-        state.output_bytes, state.output_sha256 = out.commit()
-        self._write_checkpoint(state)
+    def _commit(self, out: OutputFile, state: Progress, committer: checkpoint.Committer) -> None:
+        """Commit what was written: synced and vouched for by the checkpoint (in the
+        committer's thread, while the run goes on)."""
+        state.output_bytes, state.output_sha256 = out.flush()
+        committer.commit(state.snapshot())
 
     # -- the end
 

@@ -12,7 +12,6 @@ import csv
 import hashlib
 import io
 import json
-import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
@@ -206,11 +205,14 @@ class OutputFile:
         self.handle.write(data)
         self.digest.update(data)
 
-    def commit(self) -> tuple[int, str]:
-        """Flush and fsync what was written; (its size, its sha256)."""
+    def flush(self) -> tuple[int, str]:
+        """Hand what was written to the OS (not yet synced: see :class:`~partyscreen.
+        checkpoint.Committer`); (its size, its sha256)."""
         self.handle.flush()
-        os.fsync(self.handle.fileno())
         return self.handle.tell(), self.digest.copy().hexdigest()
+
+    def fileno(self) -> int:
+        return self.handle.fileno()
 
     def _rehash(self, length: int) -> None:
         remaining = length

@@ -47,6 +47,7 @@ from partyscreen.batch_input import NAME_COLUMNS, InputColumns, Row, read_header
 from partyscreen.batch_messages import Console
 from partyscreen.batch_options import BatchError, BatchOptions, cache_size, check_options
 from partyscreen.batch_output import (
+    NO_MATCHES,
     OUTPUT_FIELDS,
     OutputFile,
     OutputRows,
@@ -296,41 +297,51 @@ class _Run:
     ) -> int:
         """Count and write a chunk of rows (None: a blank line) with their outcomes (a CSV
         row's summary or a result, or the EmptyNameError of a name that cannot be screened)."""
-        found = iter(outcomes)
         written: list[Written] = []
+        append = written.append
         counts = state.counts
         decisions: Counter[str] = Counter()
-        blank = 0
+        blank = no_matches = taken = 0
         for row in chunk:
             if row is None:
                 blank += 1
                 continue
-            outcome = next(found) if row.name is not None else None
-            error = row.error
-            if outcome is None or isinstance(outcome, EmptyNameError):
-                if outcome is not None:
-                    error = str(outcome)
-                self.console.row_error(row, error or "", self.input_columns.id_index)
-                decisions["errors"] += 1
-                written.append((row, None, error))
+            if row.name is None:  # a record of the wrong width
+                self._row_error(row, row.error, decisions)
+                append((row, None, row.error))
                 continue
-            decision, suppressed = summary_counts(outcome)
-            decisions[decision] += 1
-            if suppressed:  # counted, never silently dropped
-                counts["suppressed"] += suppressed
-                counts["suppressed_rows"] += 1
-            written.append((row, outcome, error))
+            outcome = outcomes[taken]
+            taken += 1
+            if outcome is NO_MATCHES:  # most rows: clear, nothing suppressed
+                no_matches += 1
+            elif isinstance(outcome, EmptyNameError):
+                error = str(outcome)
+                self._row_error(row, error, decisions)
+                append((row, None, error))
+                continue
+            else:
+                decision, suppressed = summary_counts(outcome)
+                decisions[decision] += 1
+                if suppressed:  # counted, never silently dropped
+                    counts["suppressed"] += suppressed
+                    counts["suppressed_rows"] += 1
+            append((row, outcome, None))
+        if taken != len(outcomes):  # pragma: no cover - a bug, never silently
+            msg = "internal error: more outcomes than rows"
+            raise RuntimeError(msg)
         out.write(self.output_rows.encode(written))
+        decisions["clear"] += no_matches
         for key, number in decisions.items():
             counts[key] = counts.get(key, 0) + number
         counts["rows"] += len(written)
         counts["blank_lines"] += blank
         state.records_done += len(chunk)
         state.rows_done += len(written)
-        if next(found, None) is not None:  # pragma: no cover - a bug, never silently
-            msg = "internal error: more outcomes than rows"
-            raise RuntimeError(msg)
         return len(written)
+
+    def _row_error(self, row: Row, error: str | None, decisions: Counter[str]) -> None:
+        self.console.row_error(row, error or "", self.input_columns.id_index)
+        decisions["errors"] += 1
 
     def _commit(self, out: OutputFile, state: Progress, committer: checkpoint.Committer) -> None:
         """Commit what was written: synced and vouched for by the checkpoint (in the

@@ -182,32 +182,35 @@ class ScreeningEngine:
     def submit(self, names: Iterable[str]) -> Handle:
         names = tuple(names)
         if self.pool is not None:
-            cache, inflight = self.cache, self._inflight
-            todo = [n for n in dict.fromkeys(names) if n not in cache and n not in inflight]
+            inflight = self._inflight
+            todo = [n for n in self.cache.missing(dict.fromkeys(names)) if n not in inflight]
             for start in range(0, len(todo), TASK_NAMES):
                 task = todo[start : start + TASK_NAMES]
                 job = _Job(self, task)
-                for number, name in enumerate(task):
-                    inflight[name] = (job, number)
+                inflight.update((name, (job, number)) for number, name in enumerate(task))
         return Handle(names=names)
 
     def collect(self, handle: Handle) -> list[Any]:
+        names = handle.names
         if self.pool is None:
             outcome = self._local.outcome
-            return [outcome(name) for name in handle.names]
-        outcomes: list[Any] = []
+            return [outcome(name) for name in names]
         cache, inflight = self.cache, self._inflight
-        for name in handle.names:
-            found = cache.get(name)
-            if found is None:
-                entry = inflight.pop(name, None)
-                if entry is not None:
-                    found = entry[0].outcome(entry[1])
-                else:  # evicted from the cache since it was submitted: screen it here
+        outcomes = cache.get_many(names)
+        for i, found in enumerate(outcomes):
+            if found is not None:
+                continue
+            name = names[i]
+            entry = inflight.pop(name, None)
+            if entry is not None:
+                found = entry[0].outcome(entry[1])
+            else:  # a repeat within the chunk, or evicted since it was submitted
+                found = cache.get(name)
+                if found is None:
                     found = self._local.outcome(name)
-                if not isinstance(found, EmptyNameError):
-                    cache.put(name, found)
-            outcomes.append(found)
+            if not isinstance(found, EmptyNameError):
+                cache.put(name, found)
+            outcomes[i] = found
         return outcomes
 
 

@@ -24,10 +24,10 @@ import multiprocessing
 import pickle
 import signal
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from datetime import date
 from multiprocessing.pool import Pool
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 import attrs
 
@@ -148,6 +148,9 @@ def _freeze(value: Any) -> Any:
 CacheKey = Hashable
 
 
+_Key = TypeVar("_Key", bound=Hashable)
+
+
 class ScreenCache:
     """A bounded LRU cache of screening results."""
 
@@ -179,6 +182,25 @@ class ScreenCache:
         self._data.move_to_end(key)
         while len(self._data) > self.maxsize:
             self._data.popitem(last=False)
+
+    def missing(self, keys: Iterable[_Key]) -> list[_Key]:
+        """The keys not cached (one look-up each, not counted as hits or misses)."""
+        data = self._data
+        return [key for key in keys if key not in data]
+
+    def get_many(self, keys: Sequence[CacheKey]) -> list[Any]:
+        """:meth:`get` of each key, in one call (None for a key not cached)."""
+        data = self._data
+        found = [data.get(key) for key in keys]
+        move = data.move_to_end
+        hits = 0
+        for key, value in zip(keys, found, strict=True):
+            if value is not None:
+                move(key)
+                hits += 1
+        self.hits += hits
+        self.misses += len(keys) - hits
+        return found
 
 
 #: Turns a result into what is kept and sent back for it (e.g. a CSV row's fields); it must be

@@ -272,11 +272,13 @@ class NameIndex:
         light_part = [0.0] * len(query)
         matched_light = [False] * len(query)
         light_max = 0.0
+        light_found: set[str] = set()
         for (qs, qe, _), found in zip(query_units, matches, strict=True):
             for word, dist, _ in found:
                 if word not in self._light or (qe - qs == 2 and dist > PAIR_MAX_EDITS):
                     continue
                 light_max = max(light_max, self._light[word][2])
+                light_found.add(word)
                 whole = qe - qs == 2 or word in self._light_pairs
                 for i in range(qs, qe):
                     matched_light[i] = True
@@ -295,21 +297,29 @@ class NameIndex:
         query_least = sum(lowest)
         pruning = threshold > 0.0
         contained = pruning and threshold <= CONTAINMENT_SCORE
+        # The query may stand whole inside a name it reaches only through light units beyond
+        # the cut when every query word has a light match; otherwise such a name holds a
+        # heavy unit of the query and is bounded with the others below.
         whole_query = (
-            contained and sum(w > GENERIC_WEIGHT for w in q_weights) >= _QUERY_CONTAINED_WORDS
+            contained
+            and heavy_q == 0.0
+            and sum(w > GENERIC_WEIGHT for w in q_weights) >= _QUERY_CONTAINED_WORDS
         )
         # One cut for every light unit of this query, so that a name inside it is reached
         # through all the light units it shares with the query.
         cutoff = self._light_cutoff(light_q, heavy_q, light_max, threshold) if pruning else 0.0
 
         chosen: set[int] = set()  # names to align and bound in full
-        # Names reached through heavy units or light units within the cut, with a bound on
-        # the weight matched on both sides: each unit found adds what it can weigh in the
-        # query and the most it weighs in a name.
+        # Names reached through heavy units or light units within the cut, with bounds on the
+        # weight matched in the query and in the name: each unit found adds what it can weigh
+        # in the query and the most it weighs in a name.
         reached: dict[int, float] = {}
+        reached_name: dict[int, float] = {}
         by_word: dict[str, list[tuple[int, int, int, float]]] = defaultdict(list)
-        per_token: list[set[int]] = [set() for _ in query] if whole_query else []
-        get = reached.get
+        # For whole_query: which query tokens each word found covers, and the names of each.
+        covers: dict[str, int] = defaultdict(int)
+        per_token: list[list[tuple[int, ...]]] = [[] for _ in query] if whole_query else []
+        get, get_name = reached.get, reached_name.get
         for (qs, qe, _), found in zip(query_units, matches, strict=True):
             query_part = sum(q_weights[qs:qe])
             for word, dist, sim in found:
@@ -319,47 +329,72 @@ class NameIndex:
                 heavy = self._heavy.get(word, ())
                 light = self._light.get(word)
                 if whole_query:
+                    covers[word] |= (1 << qe) - (1 << qs)
                     for i in range(qs, qe):
-                        per_token[i].update(heavy)
+                        per_token[i].append(heavy)
                         if light is not None:
-                            per_token[i].update(light[1])
+                            per_token[i].append(light[1])
                 if not pruning:
                     chosen.update(heavy)
                     if light is not None:
                         chosen.update(light[1])
                     continue
                 if heavy:
-                    part = query_part + self._heavy_weight[word]
+                    name_part = self._heavy_weight[word]
                     for number in heavy:
-                        reached[number] = get(number, 0.0) + part
+                        reached[number] = get(number, 0.0) + query_part
+                        reached_name[number] = get_name(number, 0.0) + name_part
                 if light is None:
                     continue
                 if qe - qs == 1 and word not in self._light_pairs:
                     part = min(query_part, self.weights.weight(word))
                 else:
                     part = query_part
-                part += self._light_unit_weight[word]
+                name_part = self._light_unit_weight[word]
                 keys, numbers, _ = light
                 for number in numbers[: bisect_right(keys, cutoff)]:
                     reached[number] = get(number, 0.0) + part
+                    reached_name[number] = get_name(number, 0.0) + name_part
                 if contained:
                     chosen.update(self._anchors.get(word, ()))
         if per_token:
-            # Names holding every query word: the query may stand whole inside them.
-            chosen.update(set.intersection(*per_token))
+            # Names holding every query word: the query may stand whole inside them. They are
+            # among the names of the query word with the fewest; keep those that cover all.
+            everything = (1 << len(query)) - 1
+            fewest = min(per_token, key=lambda lists: sum(map(len, lists)))
+            for number in {n for names in fewest for n in names}:
+                mask = 0
+                for _, _, text in self._units[number]:
+                    mask |= covers.get(text, 0)
+                if mask == everything:
+                    chosen.add(number)
         # A name beyond the cut reached through heavy units may also match light ones: up to
-        # all its light weight and the query's light part. A name matched whole (containment)
-        # has matched at least its own weight.
+        # all its light weight and the query's light part. A side matched whole (containment)
+        # has matched at least what it weighs.
         light_weight, totals, name_keys = self._light_weight, self.name_totals, self._keys
+        query_whole = query_least - _EPSILON
         for number, matched in reached.items():
             if number in chosen:
                 continue
-            if name_keys[number] > cutoff:
-                matched += light_q + light_weight[number]
+            matched_name = reached_name[number]
+            if name_keys[number] > cutoff and light_weight[number]:
+                # Its light units were not read: weigh those the query found, if any.
+                weights = self.name_weights[number]
+                extra = 0.0
+                for start, end, text in self._units[number]:
+                    if text in light_found:
+                        extra += (
+                            weights[start]
+                            if end - start == 1
+                            else weights[start] + weights[start + 1]
+                        )
+                if extra:
+                    matched += light_q
+                    matched_name += extra
             name_total = totals[number]
-            if (contained and matched >= name_total - _EPSILON) or matched >= threshold * (
-                query_least + name_total
-            ) - _EPSILON:
+            if (
+                contained and (matched_name >= name_total - _EPSILON or matched >= query_whole)
+            ) or matched + matched_name >= threshold * (query_least + name_total) - _EPSILON:
                 chosen.add(number)
 
         out: dict[int, list[Alignment]] = {}

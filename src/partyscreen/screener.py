@@ -219,13 +219,9 @@ class Screener:
                 "contained_min_words": 2 if entity.entity_type == "individual" else 1,
             }
             args = (query.tokens, tokens, alignments, self.index.weights)
-            detail = score_alignment(*args, explain=False, **options)
-            company_vs_person = bool(query.legal_forms) and entity.entity_type == "individual"
-            factor = ORG_VS_INDIVIDUAL if company_vs_person else 1.0
-            if detail.score * factor < settings.review_threshold:
-                continue  # dropped: no need for the token-by-token explanation
+            # Scored once, with the explanation: the candidates left here mostly pass.
             detail = score_alignment(*args, **options)
-            if company_vs_person:
+            if bool(query.legal_forms) and entity.entity_type == "individual":
                 detail = detail.penalised("organisation_vs_individual", ORG_VS_INDIVIDUAL)
             if detail.score < settings.review_threshold:
                 continue

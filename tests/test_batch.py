@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import io
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,8 @@ from partyscreen.batch import (
     screen_iter,
     screen_many,
 )
+from partyscreen.batch_output import NO_MATCHES, RESULT_FIELDS, summarise, summary_counts
+from partyscreen.checkpoint import Committer, Progress
 from partyscreen.csvio import (
     InputFileError,
     count_records,
@@ -26,6 +29,8 @@ from partyscreen.csvio import (
     scan_input,
     sniff_delimiter,
 )
+from partyscreen.licensing import Deal
+from partyscreen.suppression import load_decisions, record_review
 from tests import strategies
 
 NAMES = [
@@ -265,3 +270,114 @@ def test_run_batch_shows_a_progress_bar_when_asked(tmp_path: Path) -> None:
     err = io.StringIO()
     run_batch(BatchOptions(input=source, output=tmp_path / "out.csv", quiet=True), stderr=err)
     assert err.getvalue() == ""
+
+
+# --------------------------------------------------------------------------------------------
+# What a CSV run keeps of each result, and how the engine gets it
+
+
+def csv_fields(result: ScreeningResult) -> dict[str, str]:
+    """The output fields of a result, read from the result itself."""
+    raised = [m for m in result.matches if m.suppressed is None]
+    fields = dict.fromkeys(RESULT_FIELDS, "")
+    fields.update(
+        decision=result.decision,
+        coverage=result.coverage or "",
+        more_matches=str(max(0, len(raised) - 1)),
+        suppressed=str(len(result.matches) - len(raised)),
+    )
+    if raised:
+        best = raised[0]
+        fields.update(
+            score=f"{best.score:.4f}",
+            entity_id=best.entity.id,
+            entity_name=best.entity.name,
+            matched_name=best.matched_name,
+            matched_name_kind=best.matched_name_kind,
+            list=best.entity.list_code,
+            listed_on=best.entity.listed_on.isoformat() if best.entity.listed_on else "",
+            license_requirement=best.entity.license.requirement,
+            license_policy=best.entity.license.policy,
+            exceptions="; ".join(x.id for x in best.entity.exceptions),
+        )
+    return fields
+
+
+def test_a_summary_holds_the_output_fields_of_its_result(tmp_path: Path) -> None:
+    decisions = tmp_path / "decisions.jsonl"
+    screener = default_screener()
+    hikvision = screener.screen("Hikvision").best
+    assert hikvision is not None
+    record_review(
+        decisions,
+        name="Hikvision",
+        entity=hikvision.entity,
+        reviewer="a test",
+        reason="not them",
+        day=date(2026, 1, 15),
+    )
+    screener = screener.with_records(decisions=load_decisions(decisions))
+    deal = Deal(classification="1A004.c", date="2024-06-01")
+    seen = set()
+    for name in [*NAMES, "Hangzhou Digital Technology", "ZTE Corporation", "Acme"]:
+        for options in ({}, {"threshold": 0.3}, {"deal": deal}, {"as_of": "2016-06-01"}):
+            result = screener.screen(name, limit=None, **options)
+            summary = summarise(result)
+            assert dict(zip(RESULT_FIELDS, summary, strict=True)) == csv_fields(result)
+            assert summary_counts(summary) == (result.decision, len(result.suppressed))
+            if not result.matches:
+                assert summary is NO_MATCHES
+            seen.add((result.decision, bool(result.suppressed), bool(result.coverage)))
+    assert {d for d, _, _ in seen} == {"clear", "review", "match"}
+    assert any(suppressed for _, suppressed, _ in seen)
+    assert any(covered for _, _, covered in seen)
+
+
+def test_workers_send_summaries_in_order_and_count_every_name() -> None:
+    screener = default_screener()
+    names = NAMES * 60 + ["!!!", ""] + [f"Trading Company {i}" for i in range(900)]
+    kwargs = {"limit": None}
+    with ScreeningEngine(screener, screen_kwargs=kwargs, summarise=summarise) as one:
+        here = one.collect(one.submit(names))
+    with ScreeningEngine(screener, workers=2, screen_kwargs=kwargs, summarise=summarise) as two:
+        handles = [two.submit(names[i : i + 700]) for i in range(0, len(names), 700)]
+        there = [outcome for handle in handles for outcome in two.collect(handle)]
+        screenable = sum(not isinstance(o, EmptyNameError) for o in there)
+        assert two.screened + two.cache_hits == screenable
+        assert two.screened < len(set(names))  # names that normalise alike: screened once
+    assert len(there) == len(here) == len(names)
+    for name, a, b in zip(names, here, there, strict=True):
+        if isinstance(a, EmptyNameError):
+            assert isinstance(b, EmptyNameError)
+            assert str(a) == str(b)
+        else:
+            assert a == b == summarise(screener.screen(name, limit=None))
+
+
+def test_the_cache_looks_up_many_keys_at_once() -> None:
+    cache = ScreenCache(3)
+    for key in "abc":
+        cache.put(key, key.upper())
+    assert cache.missing(["a", "x", "c", "y"]) == ["x", "y"]
+    assert cache.get_many(["a", "x", "a"]) == ["A", None, "A"]
+    assert (cache.hits, cache.misses) == (2, 1)
+    cache.put("d", "D")  # "b" is now the least recently used
+    assert cache.missing("abcd") == ["b"]
+
+
+def test_the_committer_commits_in_order_and_reports_a_failure(tmp_path: Path) -> None:
+    written: list[int] = []
+    with (tmp_path / "out").open("wb") as handle:
+        with Committer(handle.fileno(), lambda state: written.append(state.rows_done)) as c:
+            for rows in range(1, 50):
+                c.commit(Progress(rows_done=rows))
+        assert written == list(range(1, 50))
+
+        def fail(state: Progress) -> None:
+            msg = f"disk full at {state.rows_done}"
+            raise OSError(msg)
+
+        committer = Committer(handle.fileno(), fail)
+        committer.commit(Progress(rows_done=7))
+        with pytest.raises(OSError, match="disk full at 7"):
+            committer.close()

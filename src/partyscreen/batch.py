@@ -312,7 +312,8 @@ class _Run:
                 continue
             outcome = outcomes[taken]
             taken += 1
-            if outcome is NO_MATCHES:  # most rows: clear, nothing suppressed
+            # Most rows: clear, nothing suppressed (from a worker, an equal copy of it).
+            if outcome is NO_MATCHES or outcome == NO_MATCHES:
                 no_matches += 1
             elif isinstance(outcome, EmptyNameError):
                 error = str(outcome)

@@ -25,7 +25,6 @@ import pickle
 import signal
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
-from datetime import date
 from multiprocessing.pool import Pool
 from typing import IO, Any, TypeVar
 
@@ -130,21 +129,8 @@ def load_outcomes(data: bytes, screener: Screener) -> Any:
     return _RefUnpickler(io.BytesIO(data), screener).load()
 
 
-def _freeze(value: Any) -> Any:
-    """A hashable, order-stable stand-in for a screening option's value."""
-    if isinstance(value, Mapping):
-        return tuple(sorted((str(k), _freeze(v)) for k, v in value.items()))
-    if isinstance(value, list | tuple):
-        return tuple(_freeze(v) for v in value)
-    if isinstance(value, set | frozenset):
-        return tuple(sorted(_freeze(v) for v in value))
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
-
-
-#: A cache key: the normalised name's tokens and the frozen screening options (in a worker,
-#: or screening in-process), or the name as given (in the parent of workers).
+#: A cache key: the normalised name's text (in a worker, or screening in-process; each cache
+#: serves one set of screening options), or the name as given (in the parent of workers).
 CacheKey = Hashable
 
 
@@ -211,9 +197,11 @@ Summariser = Callable[[ScreeningResult], Any]
 class NameScreening:
     """Screens names one at a time through a bounded cache by normalised name.
 
-    The cache key is ``(normalize_name(name).tokens, options)``; a name that normalises like
-    one screened before gets that result (with its own spelling as ``query``), or that
-    summary. ``normalize_name`` is cached itself, so ``screen()`` does not normalise again.
+    The cache key is ``normalize_name(name).text`` (the tokens joined by spaces, which no token
+    holds: one compact string); a name that normalises like one screened before gets that
+    result (with its own spelling as ``query``), or that summary. The screening options are
+    the same for every name, so they are not part of the key. ``normalize_name`` is cached
+    itself, so ``screen()`` does not normalise again.
     """
 
     def __init__(
@@ -229,14 +217,12 @@ class NameScreening:
         self.summarise = summarise
         self.cache = ScreenCache(cache_size)
         self.screened = 0
-        self._options = _freeze(self.screen_kwargs)
 
     def outcome(self, name: str) -> Any:
         """The name's summary (or result), or the :class:`EmptyNameError` saying why not."""
-        tokens = normalize_name(name).tokens
-        if not tokens:  # nothing to screen: screen() says why, in its own words
+        key = normalize_name(name).text
+        if not key:  # nothing to screen: screen() says why, in its own words
             return screen_one(self.screener, name, self.screen_kwargs)
-        key = (tokens, self._options)
         found = self.cache.get(key)
         if found is None:
             outcome = screen_one(self.screener, name, self.screen_kwargs)

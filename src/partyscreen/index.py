@@ -36,7 +36,7 @@ from partyscreen.scoring import (
 )
 from partyscreen.weights import GENERIC_WEIGHT, TokenWeights
 
-__all__ = ["COMMON_NAMES", "KEY_THRESHOLD", "LOOKUP_CACHE_SIZE", "NameIndex"]
+__all__ = ["COMMON_NAMES", "COMMON_SHARE", "KEY_THRESHOLD", "LOOKUP_CACHE_SIZE", "NameIndex"]
 
 #: Fuzzy look-ups cached per index: batch queries repeat words ("technology", "inc") a lot.
 LOOKUP_CACHE_SIZE = 1 << 16
@@ -47,6 +47,12 @@ LOOKUP_CACHE_SIZE = 1 << 16
 #: made a query with "Al-" cost 50 to 150 ms. Fifty names is far below those and far above
 #: the words of any one company family ("huawei" is in 25), so the cut applies where it pays.
 COMMON_NAMES = 50
+
+#: Share of all names a token must be in before it is light, on lists so large that
+#: :data:`COMMON_NAMES` is too few: on a million names nearly every word is in fifty, and a
+#: split in which everything is light prunes nothing. A thousandth keeps ordinary distinctive
+#: words heavy at that size and leaves lists of 50,000 names or fewer to ``COMMON_NAMES``.
+COMMON_SHARE = 0.001
 
 #: The threshold the light postings are ordered for (the default review threshold). Any other
 #: threshold is still exact, with a looser cut below this one (see ``_light_cutoff``).
@@ -94,7 +100,7 @@ class NameIndex:
     ) -> None:
         self.names: tuple[tuple[str, ...], ...] = tuple(names)
         self.weights = TokenWeights.from_token_sets(self.names)
-        self.common_names = common_names
+        self.common_names = max(common_names, int(COMMON_SHARE * len(self.names)))
         self.name_weights: tuple[tuple[float, ...], ...] = tuple(
             tuple(self.weights.weight(t) for t in name) for name in self.names
         )

@@ -164,7 +164,9 @@ def _read_leet(token: str) -> str:
     return token
 
 
+@lru_cache(maxsize=CACHE_SIZE)
 def _is_legal_form(token: str) -> bool:
+    # Cached: the typo check runs over every long legal form, and words recur across names.
     if token in LEGAL_FORM_TOKENS:
         return True
     if len(token) < 7:

@@ -58,8 +58,8 @@ __all__ = [
 ]
 
 #: Names per task sent to a worker process. A task costs the pool a few hundred microseconds
-#: (pickling, two queues, a result thread); at a few dozen microseconds a name, 512 names keep
-#: that under a few per cent while a 2,000-name chunk still spreads over several workers.
+#: (pickling, two queues, a result thread); at 50 to 100 microseconds a name, 512 names keep
+#: that near 1 per cent, while a chunk (:data:`CHUNK_NAMES`) still spreads over 4 tasks.
 TASK_NAMES = 512
 
 #: Names (rows) submitted to the engine at a time; with workers, a few such chunks are in flight.

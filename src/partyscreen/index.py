@@ -375,15 +375,26 @@ class NameIndex:
                 if mask == everything:
                     chosen.add(number)
         # A name beyond the cut reached through heavy units may also match light ones: up to
-        # all its light weight and the query's light part. A side matched whole (containment)
-        # has matched at least what it weighs.
+        # all its light weight and the query's light part; only when that could be enough are
+        # its light units looked at. A side matched whole (containment) has matched at least
+        # what it weighs.
         light_weight, totals, name_keys = self._light_weight, self.name_totals, self._keys
         query_whole = query_least - _EPSILON
+        # The symmetric bound reaches the threshold when matched >= slack + threshold * total.
+        slack = threshold * query_least - _EPSILON
         for number, matched in reached.items():
             if number in chosen:
                 continue
             matched_name = reached_name[number]
-            if name_keys[number] > cutoff and light_weight[number]:
+            name_total = totals[number]
+            light_n = light_weight[number]
+            if name_keys[number] > cutoff and light_n:
+                if not (
+                    (contained and (matched_name + light_n >= name_total - _EPSILON))
+                    or (contained and matched + light_q >= query_whole)
+                    or matched + light_q + matched_name + light_n >= slack + threshold * name_total
+                ):
+                    continue
                 # Its light units were not read: weigh those the query found, if any.
                 weights = self.name_weights[number]
                 extra = 0.0
@@ -397,10 +408,9 @@ class NameIndex:
                 if extra:
                     matched += light_q
                     matched_name += extra
-            name_total = totals[number]
             if (
                 contained and (matched_name >= name_total - _EPSILON or matched >= query_whole)
-            ) or matched + matched_name >= threshold * (query_least + name_total) - _EPSILON:
+            ) or matched + matched_name >= slack + threshold * name_total:
                 chosen.add(number)
 
         out: dict[int, list[Alignment]] = {}

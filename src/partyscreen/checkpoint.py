@@ -25,7 +25,6 @@ import attrs
 from partyscreen._version import __version__
 from partyscreen.batch_options import BatchError, BatchOptions
 from partyscreen.csvio import InputFile
-from partyscreen.result import ScreeningResult
 from partyscreen.screener import Screener, parse_day
 
 __all__ = [
@@ -156,19 +155,6 @@ class Progress:
         return attrs.evolve(
             self, counts=dict(self.counts), sessions=[dict(x) for x in self.sessions]
         )
-
-    def count(self, result: ScreeningResult | None) -> None:
-        """Count a row written: its decision and suppressed matches, or an error (None)."""
-        counts = self.counts
-        counts["rows"] += 1
-        if result is not None:
-            counts[result.decision] = counts.get(result.decision, 0) + 1
-            suppressed = len(result.suppressed)
-            if suppressed:  # counted, never silently dropped
-                counts["suppressed"] = counts.get("suppressed", 0) + suppressed
-                counts["suppressed_rows"] = counts.get("suppressed_rows", 0) + 1
-        else:
-            counts["errors"] += 1
 
     def end_session(self, finished_at: str, elapsed: float, screened: int, cache_hits: int) -> int:
         """Record the end of this session; the rows it wrote."""

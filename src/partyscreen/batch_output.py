@@ -3,6 +3,11 @@ prefix (``ps2_``, ... when the input has such columns already), one CSV row per 
 one JSON object per input row with the full result (``--format jsonl``). Rows are encoded as
 UTF-8 bytes and written to an :class:`OutputFile` through a running sha256, so that the run can
 commit (and a resume verify) exactly what was written.
+
+A CSV row needs only a few fields of its result: :func:`summarise` keeps those (a
+:data:`Summary`), where the result is screened, so that workers send and caches hold a few
+dozen bytes a name, and the many results without a match share one summary,
+:data:`NO_MATCHES`.
 """
 
 from __future__ import annotations

@@ -184,6 +184,8 @@ class NameIndex:
         self._deletions2: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in deletions2.items()}
         self._longest = {n: tuple(sorted(words)) for n, words in longest.items()}
         self.similar = lru_cache(maxsize=LOOKUP_CACHE_SIZE)(self._similar)
+        #: A token's weight, cached: queries ask for the same tokens' weights again and again.
+        self.weight = lru_cache(maxsize=LOOKUP_CACHE_SIZE)(self.weights.weight)
 
     def __len__(self) -> int:
         return len(self.names)
@@ -271,7 +273,8 @@ class NameIndex:
             self.similar(text) if qe - qs == 1 or PAIR_MAX_EDITS else self._exact(text)
             for qs, qe, text in query_units
         ]
-        q_weights = [self.weights.weight(t) for t in query]
+        weight = self.weight
+        q_weights = [weight(t) for t in query]
         # What each query token can weigh when matched to a light unit: in a single-token
         # match, no more than the light word (a misspelt word weighs what the word it stands
         # for weighs); in a match through a pair, its own weight.
@@ -288,7 +291,7 @@ class NameIndex:
                 whole = qe - qs == 2 or word in self._light_pairs
                 for i in range(qs, qe):
                     matched_light[i] = True
-                    part = q_weights[i] if whole else min(q_weights[i], self.weights.weight(word))
+                    part = q_weights[i] if whole else min(q_weights[i], weight(word))
                     light_part[i] = max(light_part[i], part)
         light_q = sum(light_part)
         heavy_q = sum(w for w, m in zip(q_weights, matched_light, strict=True) if not m)
@@ -299,7 +302,7 @@ class NameIndex:
         for (qs, qe, _), found in zip(query_units, matches, strict=True):
             if qe - qs == 1:
                 for word, _, _ in found:
-                    lowest[qs] = min(lowest[qs], self.weights.weight(word))
+                    lowest[qs] = min(lowest[qs], weight(word))
         query_least = sum(lowest)
         pruning = threshold > 0.0
         contained = pruning and threshold <= CONTAINMENT_SCORE
@@ -353,7 +356,7 @@ class NameIndex:
                 if light is None:
                     continue
                 if qe - qs == 1 and word not in self._light_pairs:
-                    part = min(query_part, self.weights.weight(word))
+                    part = min(query_part, weight(word))
                 else:
                     part = query_part
                 name_part = self._light_unit_weight[word]

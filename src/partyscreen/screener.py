@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import functools
 import typing
 from collections.abc import Iterable, Sequence
 from datetime import date
@@ -36,6 +37,16 @@ def parse_day(value: date | str | None) -> date:
     except ValueError as exc:
         msg = f"as_of must be a date like 2016-06-01, not {value!r}"
         raise ValueError(msg) from exc
+
+
+@functools.lru_cache(maxsize=64)
+def _frozen_settings(settings: MatchSettings) -> tuple[tuple[str, typing.Any], ...]:
+    return tuple(settings.to_dict().items())
+
+
+def _settings_dict(settings: MatchSettings) -> dict[str, typing.Any]:
+    """``settings.to_dict()``, built once per settings (each result gets its own copy)."""
+    return dict(_frozen_settings(settings))
 
 
 class Screener:
@@ -201,8 +212,10 @@ class Screener:
         wanted = {x.casefold() for x in lists} if lists else None
         best: dict[int, Match] = {}
         candidates = self.index.candidates(query.tokens, threshold=settings.review_threshold)
-        query_weights = [self.index.weights.weight(t) for t in query.tokens]
-        for number, alignments in candidates.items():
+        query_weights = [self.index.weight(t) for t in query.tokens]
+        # In entry order, so that of two names of one entity with the same score the first
+        # listed is reported, whatever order the index found them in.
+        for number, alignments in sorted(candidates.items()):
             tokens = self.index.names[number]
             entity_number, text, kind = self._entries[number]
             entity = self.entities[entity_number]
@@ -240,7 +253,9 @@ class Screener:
         ranked = sorted(
             best.values(), key=lambda m: (-m.score, m.entity.name, m.entity.id, m.entity.list_code)
         )
-        matches = self._annotate(ranked, query.text, deal or Deal(), deal_day, limit)
+        matches = (
+            self._annotate(ranked, query.text, deal or Deal(), deal_day, limit) if ranked else ()
+        )
         raised = [m for m in matches if m.suppressed is None]
         return ScreeningResult(
             query=name,
@@ -248,7 +263,7 @@ class Screener:
             matches=matches,
             as_of=day,
             lists=self.lists,
-            settings=settings.to_dict(),
+            settings=_settings_dict(settings),
             version=__version__,
             deal=deal,
             files=self.record_files,

@@ -1,0 +1,47 @@
+"""The screener's answer does not depend on the order the index finds candidates in.
+
+Batch ``--resume`` relies on it: a resumed run, or a worker started afresh, must report the
+same matched name as the first run, and the order of the index's candidates follows set
+iteration over strings, which changes with the hash seed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pytest
+
+from partyscreen import Alias, ListedEntity, Screener, ScreeningList
+from partyscreen.index import NameIndex
+from partyscreen.scoring import Alignment
+
+
+def screener() -> Screener:
+    entity = ListedEntity(
+        id="SDN-1",
+        name="RI, Song Un",
+        list_code="SDN",
+        list_name="SDN",
+        entity_type="individual",
+        aliases=[Alias("Song Un RI", kind="derived"), Alias("Un Song Ri")],
+    )
+    return Screener([ScreeningList(name="t", sha256="0" * 64, entities=[entity])])
+
+
+@pytest.mark.parametrize("reverse", [False, True])
+def test_equal_scores_report_the_first_listed_name_in_any_candidate_order(
+    monkeypatch: pytest.MonkeyPatch, reverse: bool
+) -> None:
+    found = NameIndex.candidates
+
+    def reordered(
+        self: NameIndex, query: Sequence[str], *, threshold: float = 0.0
+    ) -> dict[int, list[Alignment]]:
+        out = found(self, query, threshold=threshold)
+        return dict(sorted(out.items(), reverse=reverse))
+
+    monkeypatch.setattr(NameIndex, "candidates", reordered)
+    best = screener().screen("Song Un Ri").best
+    assert best is not None
+    assert best.score == pytest.approx(1.0)
+    assert best.matched_name == "RI, Song Un"

@@ -208,23 +208,24 @@ class NameIndex:
         edits = max_edits(n)
         if edits == 0:
             return tuple(found.values())
-        keys = _deletions(unit) if edits == 1 else _deletions2(unit)
         seen: set[str] = set(found)
-        for key in keys:
-            for word in self._deletions.get(key, ()):
+
+        def verify(words: tuple[str, ...]) -> None:
+            for word in words:
                 if word not in seen:
                     seen.add(word)
                     k = max_edits(min(n, len(word)))
-                    if OSA.distance(unit, word, score_cutoff=k) <= k:
-                        found[word] = (word, int(OSA.distance(unit, word)), 0.0)
-            if edits >= 2:
-                for word in self._deletions2.get(key, ()):
-                    if word not in seen:
-                        seen.add(word)
-                        k = max_edits(min(n, len(word)))
-                        d = OSA.distance(unit, word, score_cutoff=k)
-                        if d <= k:
-                            found[word] = (word, int(d), 0.0)
+                    d = OSA.distance(unit, word, score_cutoff=k)
+                    if d <= k:
+                        found[word] = (word, int(d), 0.0)
+
+        # A word of seven letters or fewer is at most one edit away (max_edits of the shorter):
+        # one-letter deletions find it. Longer words two edits away share a two-letter one.
+        for key in _deletions(unit):
+            verify(self._deletions.get(key, ()))
+        if edits >= 2:
+            for key in _deletions2(unit):
+                verify(self._deletions2.get(key, ()))
         if edits >= 3:
             for length, words in self._longest.items():
                 if max_edits(length) < 3 or abs(length - n) > 3:

@@ -125,3 +125,26 @@ def test_names_of_ordinary_words_are_still_found(query: str, fragment: str) -> N
     assert result.decision in ("review", "match")
     assert result.best is not None
     assert any(fragment in n.casefold() for n in result.best.entity.names)
+
+
+@pytest.mark.parametrize(
+    ("kind", "query", "fragment"),
+    [
+        ("glued generic word", "TriangleTechnologies", "triangle technologies"),
+        ("glued legal form", "Vast SolutionSdn Bhd", "vast solution"),
+        ("split generic word", "Xian Semi Elect ronic Co., Ltd", "xian semi electronic"),
+        ("split legal form", "Onyx Construction Com-pany", "onyx construction"),
+        ("misspelt legal form", "Golza Engineering Copany", "golza"),
+        ("misspelt variant spelling", "Neda Idnustrial Group", "neda industr"),
+        ("leading legal form", "SA Maples", "maples"),
+        ("leading legal form", "LLC Oy Lemon", "lemon"),
+        ("acronym left out", "Chengdu GaStone Technology Co., Ltd.", "gastone"),
+        ("acronym elsewhere", "(MME) Ltd. Enterprises Master Machinery", "machinery master"),
+    ],
+)
+def test_listed_party_with_junk_is_found(kind: str, query: str, fragment: str) -> None:
+    result = csl_screener().screen(query)
+    assert result.decision in ("review", "match"), kind
+    assert result.best is not None
+    assert any(fragment in n.casefold() for n in result.best.entity.names), kind
+

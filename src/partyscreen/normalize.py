@@ -6,14 +6,18 @@ in order, and the legal forms that were dropped from it. The steps, in order:
 1. Unicode NFKC (full-width forms, ligatures, compatibility characters).
 2. Zero-width, bidirectional-override and other format characters removed; control characters
    become spaces.
-3. Cyrillic and Greek look-alikes inside Latin words folded to Latin (homoglyph evasion).
+3. Cyrillic and Greek look-alikes inside Latin words folded to Latin (homoglyph evasion); a
+   known word glued on at a change of case split off ("TriangleTechnologies", "RSPLtd").
 4. Runs of Chinese characters segmented by a dictionary of common words (legal forms, generic
    words, places), the rest romanised to pinyin and joined into one token per run.
 5. Everything else transliterated to ASCII (accents, Cyrillic, Greek, ...) and lower-cased.
 6. Punctuation to spaces, "&" to "and", apostrophes dropped; runs of single letters joined
-   ("H.I.K.V.I.S.I.O.N", "Z T E"); digits inside words read as letters ("Hikv1s1on").
-7. Abbreviations expanded to one canonical spelling; stopwords and legal forms dropped (unless
-   nothing else is left); repeated tokens dropped.
+   ("H.I.K.V.I.S.I.O.N", "Z T E"); digits inside words read as letters ("Hikv1s1on"), ordinals
+   as words ("1st"); a known word split in two joined again ("Com-pany", "Elect ronic").
+7. Abbreviations expanded to one canonical spelling, misspelt long ones too ("Technologief");
+   an acronym that spells the other words' initials dropped ("... Center (CARDC)"); stopwords
+   and legal forms dropped (unless nothing else is left), misspelt long ones too ("Copany"),
+   short ones such as "SA" or "Oy" only at the end or the start; repeated tokens dropped.
 
 The function is pure, deterministic and idempotent on its own output
 (``normalize_name(n.text) == n``), and it is cached.
@@ -31,12 +35,16 @@ from unidecode import unidecode
 
 from partyscreen.vocabulary import (
     ABBREVIATIONS,
+    GENERIC_WORDS,
     HAN_WORDS,
     HOMOGLYPHS,
     LEET_DIGITS,
+    LEGAL_FORM_LEADING_TOKENS,
     LEGAL_FORM_PHRASES,
     LEGAL_FORM_TOKENS,
     LEGAL_FORM_TRAILING_TOKENS,
+    ORDINALS,
+    ORDINARY_WORDS,
     STOPWORDS,
 )
 
@@ -63,8 +71,26 @@ _GLUED_SUFFIX = re.compile(
     r"AG|SA|JSC|PJSC|OJSC|CJSC|PLC|OOO)\b)"
 )
 _GLUED_PREFIX = re.compile(r"\b(?:PJSC|OJSC|CJSC|JSC|OOO|LLC|ZAO|OAO|PAO)(?=[A-Z][a-z])")
-#: Legal-form words long enough that a typo in them is still recognisable ("Limihted").
+#: Legal-form words long enough that a typo in them is still recognisable ("Limihted",
+#: "Copany"): a word of six letters or more within one edit of one of them.
 _LONG_LEGAL_FORMS = tuple(w for w in LEGAL_FORM_TOKENS if len(w) >= 7)
+#: Variant spellings long enough that a typo in them is still recognisable ("Technologief",
+#: "Idnustrial"): read as the variant, within one edit. Eight letters or more: "Golding" or
+#: "Molding" are not misspelt "Holding".
+_LONG_ABBREVIATIONS = tuple(k for k in ABBREVIATIONS if len(k) >= 8 and k.isalpha())
+#: Words the name vocabulary knows: generic words, legal forms, variant spellings. A word
+#: split in two ("Com-pany", "Elect ronic", "Sy stem") is joined again when the two halves
+#: make one of these (six letters or more); a known word glued to another at a change of case
+#: ("TriangleTechnologies", "CargoService", "SolutionSdn") is split off.
+_KNOWN_WORDS = (
+    GENERIC_WORDS
+    | LEGAL_FORM_TOKENS
+    | LEGAL_FORM_TRAILING_TOKENS
+    | frozenset(k for k in ABBREVIATIONS if k.isalpha())
+)
+_JOINABLE_WORDS = frozenset(w for w in _KNOWN_WORDS if len(w) >= 6)
+_CASE_CHANGE = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+_WORD = re.compile(r"[A-Za-z]+")
 
 
 @attrs.frozen
@@ -139,6 +165,103 @@ def _segment_han(run: str) -> str:
     return " " + " ".join(p for p in parts if p) + " "
 
 
+def _split_glued_word(match: re.Match[str]) -> str:
+    """Split a word where a known word is glued on at a change of case ("WaveTech")."""
+    word = match.group()
+    parts = _CASE_CHANGE.split(word)
+    if len(parts) < 2:
+        return word
+    out = [parts[0]]
+    for part in parts[1:]:
+        if part.lower() in _KNOWN_WORDS or out[-1].lower() in _KNOWN_WORDS:
+            out.append(part)
+        else:
+            out[-1] += part
+    return " ".join(out)
+
+
+def _join_split_words(tokens: list[str]) -> list[str]:
+    """Join two adjacent tokens that make a known word and are not both known words."""
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        if i + 1 < len(tokens):
+            a, b = tokens[i], tokens[i + 1]
+            if a + b in _JOINABLE_WORDS and not (a in _KNOWN_WORDS and b in _KNOWN_WORDS):
+                out.append(a + b)
+                i += 2
+                continue
+        out.append(tokens[i])
+        i += 1
+    return out
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def _expand(token: str) -> tuple[str, ...]:
+    """A token's canonical spelling: its abbreviation expanded, or a misspelt variant read."""
+    found = ABBREVIATIONS.get(token)
+    if found is not None:
+        return found
+    if len(token) >= 7 and token not in ORDINARY_WORDS and token not in _KNOWN_WORDS:
+        for key in _LONG_ABBREVIATIONS:
+            if OSA.distance(token, key, score_cutoff=1) <= 1:
+                return ABBREVIATIONS[key]
+    return (token,)
+
+
+def _initials(words: list[str]) -> set[str]:
+    """The initials of some words, sorted, with and without stopwords and legal forms; also
+    with one word read as the second half of a word split in two ("Labor atory")."""
+    plain = [w for w in words if w not in STOPWORDS]
+    out: set[str] = set()
+    for kept in (
+        words,
+        plain,
+        [w for w in words if not _legal(w)],
+        [w for w in plain if not _legal(w)],
+    ):
+        letters = [w[0] for w in kept]
+        out.add("".join(sorted(letters)))
+        out.update("".join(sorted(letters[:j] + letters[j + 1 :])) for j in range(1, len(kept)))
+    return out
+
+
+def _legal(word: str) -> bool:
+    return word in LEGAL_FORM_TRAILING_TOKENS or _is_legal_form(word)
+
+
+def _drop_acronym(tokens: list[str]) -> list[str]:
+    """Drop a token that spells the initials of the other words: the acronym a name repeats
+    ("China Aerodynamics Research and Development Center (CARDC)") is not a word of its own,
+    and a name given without it is the same name. The letters are compared in any order, so
+    that the acronym goes whatever the word order ("(CARDC) Center Research ...")."""
+    if len(tokens) < 4:
+        return tokens
+    stop = [t in STOPWORDS for t in tokens]
+    legal = [_legal(t) for t in tokens]
+    n_plain = len(tokens) - sum(stop)
+    n_firm = len(tokens) - sum(legal)
+    n_both = sum(not (s or g) for s, g in zip(stop, legal, strict=True))
+    for i, tok in enumerate(tokens):
+        if len(tok) < 3 or not tok.isalpha():
+            continue
+        # How many words the others have in each reading: the acronym must spell all of them,
+        # or all but one (a word split in two). Checked first, so that a long text costs
+        # linear time.
+        counts = (
+            len(tokens) - 1,
+            n_plain - (not stop[i]),
+            n_firm - (not legal[i]),
+            n_both - (not (stop[i] or legal[i])),
+        )
+        if not any(n - 1 <= len(tok) <= n for n in counts):
+            continue
+        others = tokens[:i] + tokens[i + 1 :]
+        if "".join(sorted(tok)) in _initials(others):
+            return others
+    return tokens
+
+
 def _join_single_letters(tokens: list[str]) -> list[str]:
     out: list[str] = []
     run: list[str] = []
@@ -157,6 +280,8 @@ def _join_single_letters(tokens: list[str]) -> list[str]:
 
 
 def _read_leet(token: str) -> str:
+    if token in ORDINALS:
+        return ORDINALS[token]
     if token.isalpha() or token.isdigit():
         return token
     if sum(c.isalpha() for c in token) >= 2:
@@ -169,7 +294,7 @@ def _is_legal_form(token: str) -> bool:
     # Cached: the typo check runs over every long legal form, and words recur across names.
     if token in LEGAL_FORM_TOKENS:
         return True
-    if len(token) < 7:
+    if len(token) < 6 or token in ORDINARY_WORDS:
         return False
     return any(OSA.distance(token, form, score_cutoff=1) <= 1 for form in _LONG_LEGAL_FORMS)
 
@@ -193,6 +318,8 @@ def _drop_legal_forms(tokens: list[str]) -> tuple[list[str], list[str]]:
             i += 1
     while kept and kept[-1] in LEGAL_FORM_TRAILING_TOKENS and len(kept) > 1:
         dropped.append(kept.pop())
+    while kept and kept[0] in LEGAL_FORM_LEADING_TOKENS and len(kept) > 1:
+        dropped.append(kept.pop(0))
     return kept, dropped
 
 
@@ -203,6 +330,7 @@ def normalize_name(text: str) -> NormalizedName:
     text = _strip_invisible(text)
     text = _fold_homoglyphs(text)
     text = _GLUED_PREFIX.sub(lambda m: m.group() + " ", _GLUED_SUFFIX.sub(" ", text))
+    text = _WORD.sub(_split_glued_word, text)
     text = _HAN_RUN.sub(lambda m: _segment_han(m.group()), text)
     text = unidecode(text).lower()
     text = _APOSTROPHES.sub("", text).replace("&", " and ")
@@ -222,10 +350,11 @@ def normalize_name(text: str) -> NormalizedName:
 
 def _token_pass(raw: list[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """One reading of a token list: join letters, read digits, expand, drop, deduplicate."""
-    raw = [_read_leet(t) for t in _join_single_letters(raw)]
+    raw = _join_split_words([_read_leet(t) for t in _join_single_letters(raw)])
     expanded: list[str] = []
     for tok in raw:
-        expanded.extend(ABBREVIATIONS.get(tok, (tok,)))
+        expanded.extend(_expand(tok))
+    expanded = _drop_acronym(expanded)
     words = [t for t in expanded if t not in STOPWORDS] or expanded
     kept, dropped = _drop_legal_forms(words)
     if not kept:  # a name that is nothing but a legal form ("Co., Ltd.") keeps it

@@ -21,9 +21,11 @@ __all__ = [
     "HAN_WORDS",
     "HOMOGLYPHS",
     "LEET_DIGITS",
+    "LEGAL_FORM_LEADING_TOKENS",
     "LEGAL_FORM_PHRASES",
     "LEGAL_FORM_TOKENS",
     "LEGAL_FORM_TRAILING_TOKENS",
+    "ORDINALS",
     "ORDINARY_WORDS",
     "PLACE_WORDS",
     "STOPWORDS",
@@ -56,7 +58,7 @@ LEGAL_FORM_TOKENS = _words(
     """
     co cos company companies ltd ltda limited corp corporation inc incorporated llc llp lp plc
     gmbh mbh ag kgaa jsc ojsc pjsc cjsc ooo zao oao pao tov pte pvt pty bhd sdn tbk sarl sas
-    srl spa sro kft zrt doo sae saog bsc wll fze fzco fzc fzllc kk gk
+    srl spa sro kft zrt doo sae saog bsc wll fze fzco fzc fzllc kk gk aktiengesellschaft
     """
 )
 
@@ -67,6 +69,11 @@ LEGAL_FORM_TRAILING_TOKENS = _words(
     sa ag ab as ad ao nv bv oy kg ks sl se asa aps
     """
 )
+
+#: The short legal forms that also open names ("Oy Lemon", "AB Volvo", "SA Maples", "AS
+#: Roma"): dropped as the first token too. Not "ao": also a Chinese syllable and surname
+#: ("Ao Jian"), which must not vanish from the front of a person's name.
+LEGAL_FORM_LEADING_TOKENS = LEGAL_FORM_TRAILING_TOKENS - {"ao"}
 
 #: Multi-word legal forms, dropped as a whole (after abbreviations are expanded).
 LEGAL_FORM_PHRASES: tuple[tuple[str, ...], ...] = tuple(
@@ -83,6 +90,8 @@ LEGAL_FORM_PHRASES: tuple[tuple[str, ...], ...] = tuple(
         "sociedad anonima",
         "obshchestvo s ogranichennoi otvetstvennostiu",
         "aktsionernoe obshchestvo",
+        "gesellschaft mit beschrankter haftung",
+        "societatea cu raspundere limitata",
     )
 )
 
@@ -145,6 +154,13 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
         "exp": "export",
     }.items()
 }
+
+#: Ordinal numbers written with digits, read as words: "1st" is "first", not "ist" (the digit
+#: read as a letter), so "1st International Bank" is "First International Bank".
+ORDINALS: dict[str, str] = {
+    "1st": "first", "2nd": "second", "3rd": "third", "4th": "fourth", "5th": "fifth",
+    "6th": "sixth", "7th": "seventh", "8th": "eighth", "9th": "ninth", "10th": "tenth",
+}  # fmt: skip
 
 #: Words dropped from both sides: they carry no identity ("Science and Technology"). Articles
 #: of other languages (de, la, du, da, le) are not here: they are also pinyin syllables, the

@@ -1,0 +1,94 @@
+"""Junk the normaliser removes or repairs: split and glued words, misspelt legal forms and
+variant spellings, leading legal forms, repeated acronyms, ordinals (benchmarks/quality.py's
+spacing, typo, order and truncation misses)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from partyscreen.normalize import normalize_name
+from partyscreen.vocabulary import LEGAL_FORM_LEADING_TOKENS
+
+
+def text(name: str) -> str:
+    return normalize_name(name).text
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        # a known word glued on at a change of case is split off
+        ("TriangleTechnologies", "triangle technology"),
+        ("Russ CargoService GMBH", "russ cargo services"),
+        ("Vast SolutionSdn Bhd", "vast solution"),
+        ("RSPLtd.", "rsp"),
+        ("SkylinksFZC", "skylinks"),
+        ("KMA International Import andExport Co.", "kma international import export"),
+        # ... but coined names stay whole
+        ("HikVision", "hikvision"),
+        ("SenseTime", "sensetime"),
+        ("iFlytek", "iflytek"),
+        # a known word split in two is joined again
+        ("Onyx Construction Com-pany", "onyx construction"),
+        ("Xian Semi Elect ronic Co., Ltd", "xian semi electronics"),
+        ("Parto Sy stem Tehran", "parto systems tehran"),
+        ("Future Sys tems Pvt. Ltd.", "future systems"),
+        ("Giant Base Asia Lim-ited", "giant base asia"),
+        ("Data Systems", "data systems"),  # two known words are not joined
+        # misspelt legal forms and variant spellings
+        ("Golza Engineering Copany", "golza engineering"),
+        ("TACTICAL MISSILES CORPORATION JOINT STOCK COMPAN", "tactical missiles"),
+        ("Timi Technologief", "timi technology"),
+        ("Neda Idnustrial Group", "neda industry group"),
+        ("Golding Holdings", "golding holdings"),  # seven letters: not a misspelt Holding
+        # legal forms that open a name
+        ("LLC Oy Lemon", "lemon"),
+        ("SA Maples", "maples"),
+        ("Ao Jian", "ao jian"),  # a syllable, not the Russian AO, at the front
+        ("BMW Aktiengesellschaft", "bmw"),
+        # an acronym that repeats the name's initials, in any order
+        (
+            "China Aerodynamics Research and Development Center (CARDC)",
+            "china aerodynamics research development center",
+        ),
+        (
+            "Research and Development Aerodynamics China (CARDC) Center",
+            "research development aerodynamics china center",
+        ),
+        ("(HTL) High Technologies Ltd.", "high technology"),
+        ("Managed Systems and Services (MSAS)(FZC) S.A.", "managed systems services"),
+        ("Petersburg Electronic Company (PEC)", "petersburg electronics"),
+        ("Abc Bank Corp", "abc bank"),  # too few other words to spell it
+        # ordinals
+        ("1st International Bank", "first international bank"),
+    ],
+)
+def test_junk_is_removed_or_repaired(raw: str, expected: str) -> None:
+    assert text(raw) == expected
+
+
+_words = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=2, max_size=9)
+
+
+@given(st.lists(_words, min_size=1, max_size=6))
+def test_tokens_normalise_to_themselves(words: list[str]) -> None:
+    """The normaliser's output, joined by spaces, normalises to the same tokens."""
+    tokens = normalize_name(" ".join(words)).tokens
+    assert normalize_name(" ".join(tokens)).tokens == tokens
+
+
+@given(st.lists(_words, min_size=2, max_size=5), st.sampled_from(sorted(LEGAL_FORM_LEADING_TOKENS)))
+def test_a_leading_legal_form_vanishes(words: list[str], form: str) -> None:
+    name = " ".join(w.capitalize() for w in words)
+    assert normalize_name(f"{form.upper()} {name}") == normalize_name(name)
+
+
+@given(st.lists(_words, min_size=3, max_size=5))
+def test_an_acronym_of_the_name_vanishes(words: list[str]) -> None:
+    name = " ".join(w.capitalize() for w in words)
+    acronym = "".join(w[0] for w in normalize_name(name).tokens).upper()
+    tokens = normalize_name(name).tokens
+    if len(tokens) >= 3:
+        assert normalize_name(f"{name} ({acronym})").tokens == tokens

@@ -13,6 +13,7 @@ import pytest
 from partyscreen import Screener, screen
 from partyscreen.csl import load_csl
 from partyscreen.embedded import default_lists
+from partyscreen.weights import GENERIC_WEIGHT, TokenWeights
 from tests.conftest import shared_path
 
 
@@ -140,6 +141,7 @@ def test_names_of_ordinary_words_are_still_found(query: str, fragment: str) -> N
         ("leading legal form", "LLC Oy Lemon", "lemon"),
         ("acronym left out", "Chengdu GaStone Technology Co., Ltd.", "gastone"),
         ("acronym elsewhere", "(MME) Ltd. Enterprises Master Machinery", "machinery master"),
+        ("truncated to a facility's name", "OJSC Achinsk", "achinsk"),
     ],
 )
 def test_listed_party_with_junk_is_found(kind: str, query: str, fragment: str) -> None:
@@ -148,3 +150,8 @@ def test_listed_party_with_junk_is_found(kind: str, query: str, fragment: str) -
     assert result.best is not None
     assert any(fragment in n.casefold() for n in result.best.entity.names), kind
 
+
+@pytest.mark.parametrize("word", ["refinery", "plant", "bureau", "college", "association"])
+def test_kinds_of_organisation_weigh_as_generic_words(word: str) -> None:
+    weights = TokenWeights.from_token_sets([(word,), ("hikvision",)])
+    assert weights.weight(word) == GENERIC_WEIGHT

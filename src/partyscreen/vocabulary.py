@@ -173,7 +173,10 @@ STOPWORDS = _words(
 
 #: Words common in organisation names that identify nothing on their own. Their weight is
 #: capped whatever the list says, so that "Hangzhou Digital Technology Co., Ltd." is not taken
-#: for Hikvision (see weights.py). Spellings are the canonical ones after ABBREVIATIONS.
+#: for Hikvision (see weights.py). Spellings are the canonical ones after ABBREVIATIONS. The
+#: kinds of organisation or facility (plant, refinery, bureau, college, association) are here
+#: too: "Achinsk Refinery" is named by "Achinsk", so "OJSC Achinsk" still finds it
+#: (quality.py: truncation recall 89.0% -> 90.3%, one more false positive of 10,548).
 GENERIC_WORDS = _words(
     """
     technology science information digital international group holdings industry trading trade
@@ -187,6 +190,8 @@ GENERIC_WORDS = _words(
     transport energy resources power capital finance financial securities fund imports exports
     supply supplies design media data cloud smart innovation innovative creative sales
     marketing
+    plant factory refinery works complex warehouse college academy bureau directorate
+    organization organisation association commission administration agency office laboratory
     """
 )
 

@@ -43,6 +43,12 @@ def text(name: str) -> str:
         ("Timi Technologief", "timi technology"),
         ("Neda Idnustrial Group", "neda industry group"),
         ("Golding Holdings", "golding holdings"),  # seven letters: not a misspelt Holding
+        # a short legal form with a letter added or two swapped, at the end
+        ("Foc HK Technology Lgtd", "foc hk technology"),
+        ("Anvik Technology Hbd", "anvik technology"),
+        ("Future Systems Rpvt", "future systems"),
+        ("Li Zhao", "li zhao"),  # a syllable, not ZAO with a letter more
+        ("Holiday Inn", "holiday inn"),  # a letter changed is not enough
         # legal forms that open a name
         ("LLC Oy Lemon", "lemon"),
         ("SA Maples", "maples"),

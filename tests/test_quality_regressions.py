@@ -136,6 +136,7 @@ def test_names_of_ordinary_words_are_still_found(query: str, fragment: str) -> N
         ("split generic word", "Xian Semi Elect ronic Co., Ltd", "xian semi electronic"),
         ("split legal form", "Onyx Construction Com-pany", "onyx construction"),
         ("misspelt legal form", "Golza Engineering Copany", "golza"),
+        ("misspelt short legal form", "Ajab Trading Ltdd", "ajab trading"),
         ("misspelt variant spelling", "Neda Idnustrial Group", "neda industr"),
         ("leading legal form", "SA Maples", "maples"),
         ("leading legal form", "LLC Oy Lemon", "lemon"),

@@ -299,6 +299,27 @@ def _is_legal_form(token: str) -> bool:
     return any(OSA.distance(token, form, score_cutoff=1) <= 1 for form in _LONG_LEGAL_FORMS)
 
 
+#: Short legal forms whose misspellings are recognisable at the end of a name. Not the Russian
+#: ZAO, OAO, PAO: a letter more makes a Chinese syllable (Zhao, Piao).
+_SHORT_LEGAL_FORMS = tuple(
+    w for w in LEGAL_FORM_TOKENS if 3 <= len(w) < 7 and w not in ("zao", "oao", "pao")
+)
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def _misspelt_short_legal_form(token: str) -> bool:
+    """Whether the last token of a name is a short legal form with a letter added or two
+    letters swapped ("Lgtd", "Rpvt", "Tld", "Dsn"), and not a word. A letter changed or lost
+    is not enough: "Inn", "Cox" and initials are names."""
+    if len(token) < 3 or token in ORDINARY_WORDS or token in _KNOWN_WORDS:
+        return False
+    return any(
+        (len(token) == len(form) + 1 or sorted(token) == sorted(form))
+        and OSA.distance(token, form, score_cutoff=1) <= 1
+        for form in _SHORT_LEGAL_FORMS
+    )
+
+
 def _drop_legal_forms(tokens: list[str]) -> tuple[list[str], list[str]]:
     kept: list[str] = []
     dropped: list[str] = []
@@ -320,6 +341,8 @@ def _drop_legal_forms(tokens: list[str]) -> tuple[list[str], list[str]]:
         dropped.append(kept.pop())
     while kept and kept[0] in LEGAL_FORM_LEADING_TOKENS and len(kept) > 1:
         dropped.append(kept.pop(0))
+    if len(kept) > 1 and _misspelt_short_legal_form(kept[-1]):
+        dropped.append(kept.pop())
     return kept, dropped
 
 

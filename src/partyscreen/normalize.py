@@ -320,12 +320,19 @@ def _misspelt_short_legal_form(token: str) -> bool:
     )
 
 
+#: The legal-form phrases by their first word, in their order: only those can start at a token.
+_PHRASES_BY_FIRST: dict[str, tuple[tuple[str, ...], ...]] = {
+    first: tuple(p for p in LEGAL_FORM_PHRASES if p[0] == first)
+    for first in dict.fromkeys(p[0] for p in LEGAL_FORM_PHRASES)
+}
+
+
 def _drop_legal_forms(tokens: list[str]) -> tuple[list[str], list[str]]:
     kept: list[str] = []
     dropped: list[str] = []
     i = 0
     while i < len(tokens):
-        for phrase in LEGAL_FORM_PHRASES:
+        for phrase in _PHRASES_BY_FIRST.get(tokens[i], ()):
             if tuple(tokens[i : i + len(phrase)]) == phrase:
                 dropped.extend(phrase)
                 i += len(phrase)

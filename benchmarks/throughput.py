@@ -373,6 +373,8 @@ def rapidfuzz_peer(queries: Sequence[str], names: Sequence[str]) -> dict[str, An
 
 
 def nomenklatura_peer(queries: Sequence[str], screener: Any) -> dict[str, Any] | None:
+    if not queries:  # --nomenklatura-queries 0: not measured
+        return None
     try:
         from followthemoney import model
         from nomenklatura.matching import get_algorithm
@@ -837,7 +839,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                     "queries_per_s": 0,
                     "us_per_query": "-",
                     "flagged": "-",
-                    "note": "not installed (.[bench])",
+                    "note": (
+                        "not installed (.[bench])" if args.nomenklatura_queries else "not run"
+                    ),
                 }
             )
         else:

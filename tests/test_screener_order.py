@@ -45,3 +45,19 @@ def test_equal_scores_report_the_first_listed_name_in_any_candidate_order(
     assert best is not None
     assert best.score == pytest.approx(1.0)
     assert best.matched_name == "RI, Song Un"
+
+
+def test_cached_results_tell_a_company_query_from_a_person_query() -> None:
+    # "Song Un RI Ltd" normalises like "Song Un RI" but is penalised as a company against a
+    # person; the bulk cache must not hand one's result to the other, in either order.
+    names = ["Song Un RI Ltd", "Song Un RI", "Song Un RI Ltd"]
+    one_by_one = [screener().screen(n) for n in names]
+    assert one_by_one[0].best is not None
+    assert one_by_one[1].best is not None
+    assert one_by_one[0].best.score < one_by_one[1].best.score
+    for order in (names, names[::-1]):
+        many = screener().screen_many(order)
+        expected = {n: r.best.score for n, r in zip(names, one_by_one, strict=True) if r.best}
+        for name, result in zip(order, many, strict=True):
+            assert result.best is not None
+            assert result.best.score == pytest.approx(expected[name])

@@ -194,14 +194,21 @@ class ScreenCache:
 Summariser = Callable[[ScreeningResult], Any]
 
 
+#: Appended to the cache key of a name that had a legal form; no normalised name holds it.
+_LEGAL_FORM_MARK = "\x00legal-form"
+
+
 class NameScreening:
     """Screens names one at a time through a bounded cache by normalised name.
 
-    The cache key is ``normalize_name(name).text`` (the tokens joined by spaces, which no token
-    holds: one compact string); a name that normalises like one screened before gets that
-    result (with its own spelling as ``query``), or that summary. The screening options are
-    the same for every name, so they are not part of the key. ``normalize_name`` is cached
-    itself, so ``screen()`` does not normalise again.
+    The cache key is what a result depends on besides the options, in one compact string:
+    ``normalize_name(name).text`` (the tokens joined by spaces), marked when the name had a
+    legal form, since a company's name is penalised against a person's ("Viktor GOLOVANOV"
+    and "Viktor Golovanov Ltd" normalise alike but score differently). A name that
+    normalises like one screened before gets that result (with its own spelling as
+    ``query``), or that summary. The screening options are the same for every name, so they
+    are not part of the key. ``normalize_name`` is cached itself, so ``screen()`` does not
+    normalise again.
     """
 
     def __init__(
@@ -220,8 +227,9 @@ class NameScreening:
 
     def outcome(self, name: str) -> Any:
         """The name's summary (or result), or the :class:`EmptyNameError` saying why not."""
-        key = normalize_name(name).text
-        if not key:  # nothing to screen: screen() says why, in its own words
+        normalized = normalize_name(name)
+        key = normalized.text + _LEGAL_FORM_MARK if normalized.legal_forms else normalized.text
+        if not normalized:  # nothing to screen: screen() says why, in its own words
             return screen_one(self.screener, name, self.screen_kwargs)
         found = self.cache.get(key)
         if found is None:

@@ -32,7 +32,6 @@ from partyscreen.scoring import (
     max_edits,
     token_similarity,
     units,
-    upper_bound,
 )
 from partyscreen.weights import GENERIC_WEIGHT, TokenWeights
 
@@ -418,23 +417,40 @@ class NameIndex:
                 chosen.add(number)
 
         out: dict[int, list[Alignment]] = {}
+        units_of, name_weights = self._units, self.name_weights
+        whole_q = (1 << len(query)) - 1
         for number in chosen:
             found_here: list[Alignment] = []
-            for cs, ce, text in self._units[number]:
+            q_seen = n_seen = 0  # the query and name tokens aligned, as bit masks
+            for cs, ce, text in units_of[number]:
+                hits = by_word.get(text)
+                if hits is None:
+                    continue
                 c_pair = ce - cs == 2
-                for qs, qe, dist, sim in by_word.get(text, ()):
+                for qs, qe, dist, sim in hits:
                     q_pair = qe - qs == 2
                     if q_pair and c_pair:
                         continue
                     if (q_pair or c_pair) and dist > PAIR_MAX_EDITS:
                         continue
                     found_here.append((qs, qe, cs, ce, sim))
+                    q_seen |= (1 << qe) - (1 << qs)
+                    n_seen |= (1 << ce) - (1 << cs)
             if not found_here:
                 continue
             if pruning:
-                total = query_total + self.name_totals[number]
-                bound = upper_bound(q_weights, self.name_weights[number], found_here, total)
-                if bound < threshold:
-                    continue
+                # upper_bound(), from the masks: what is aligned on each side over all of both.
+                weights = name_weights[number]
+                whole_n = (1 << len(weights)) - 1
+                if not (contained and (q_seen == whole_q or n_seen == whole_n)):
+                    a = b = 0.0
+                    for i, w in enumerate(q_weights):
+                        if q_seen >> i & 1:
+                            a += w
+                    for j, w in enumerate(weights):
+                        if n_seen >> j & 1:
+                            b += w
+                    if min(1.0, (a + b) / (query_total + totals[number])) < threshold:
+                        continue
             out[number] = found_here
         return out

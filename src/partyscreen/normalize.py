@@ -110,6 +110,8 @@ class NormalizedName:
 
 
 def _strip_invisible(text: str) -> str:
+    if text.isprintable():  # no character of the categories below: the common case, at C speed
+        return text
     out = []
     for ch in text:
         cat = unicodedata.category(ch)
@@ -257,6 +259,10 @@ def _drop_acronym(tokens: list[str]) -> list[str]:
         if not any(n - 1 <= len(tok) <= n for n in counts):
             continue
         others = tokens[:i] + tokens[i + 1 :]
+        # Every reading's initials are drawn from the others' first letters: a letter of the
+        # token that starts none of them rules it out before the readings are spelt.
+        if not set(tok) <= {w[0] for w in others}:
+            continue
         if "".join(sorted(tok)) in _initials(others):
             return others
     return tokens

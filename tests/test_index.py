@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from partyscreen.index import NameIndex
 from partyscreen.normalize import normalize_name
-from partyscreen.scoring import align, score_alignment
+from partyscreen.scoring import align, score_alignment, token_similarity
 from tests.strategies import names
 
 THRESHOLDS = [0.3, 0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 1.0]
@@ -98,3 +98,19 @@ def test_common_person_tokens_are_cut_but_a_real_hit_is_kept() -> None:
     index = NameIndex(listed, common_names=50)
     found = index.candidates(("al", "khalidi", "faisal"), threshold=0.75)
     assert set(found) == {120}
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.text(alphabet="abcde", min_size=1, max_size=15), min_size=1, max_size=40),
+    st.text(alphabet="abcde", min_size=1, max_size=15),
+)
+def test_fuzzy_lookup_finds_every_similar_token_with_its_similarity(
+    vocabulary: list[str], word: str
+) -> None:
+    # A small alphabet makes near words common: deletion neighbourhoods of one and two letters
+    # and the scan of the longest words are all exercised, against token_similarity itself.
+    index = NameIndex([(t,) for t in vocabulary])
+    found = {w: sim for w, _, sim in index.similar(word) if sim > 0.0}
+    expected = {t: token_similarity(word, t) for t in set(vocabulary)}
+    assert found == {t: s for t, s in expected.items() if s > 0.0}

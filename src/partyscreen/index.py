@@ -29,6 +29,7 @@ from partyscreen.scoring import (
     CONTAINMENT_SCORE,
     PAIR_MAX_EDITS,
     Alignment,
+    edit_similarity,
     max_edits,
     token_similarity,
     units,
@@ -72,10 +73,13 @@ def _deletions(word: str) -> set[str]:
 
 def _deletions2(word: str) -> set[str]:
     """The word and every string made by deleting one or two of its letters."""
-    out = _deletions(word)
-    for shorter in tuple(out):
-        if len(shorter) < len(word):
-            out.update(shorter[:i] + shorter[i + 1 :] for i in range(len(shorter)))
+    out = {word}
+    n = len(word)
+    for i in range(n):
+        shorter = word[:i] + word[i + 1 :]
+        out.add(shorter)
+        # The second deletion at or after the first: each pair of positions once.
+        out.update([shorter[:j] + shorter[j + 1 :] for j in range(i, n - 1)])
     return out
 
 
@@ -207,24 +211,29 @@ class NameIndex:
         edits = max_edits(n)
         if edits == 0:
             return tuple(found.values())
-        seen: set[str] = set(found)
-
-        def verify(words: tuple[str, ...]) -> None:
-            for word in words:
-                if word not in seen:
-                    seen.add(word)
-                    k = max_edits(min(n, len(word)))
-                    d = OSA.distance(unit, word, score_cutoff=k)
-                    if d <= k:
-                        found[word] = (word, int(d), 0.0)
-
         # A word of seven letters or fewer is at most one edit away (max_edits of the shorter):
         # one-letter deletions find it. Longer words two edits away share a two-letter one.
+        # The words filed under the keys are gathered first (set updates, at C speed), then
+        # each is checked once.
+        near: set[str] = set()
+        get = self._deletions.get
         for key in _deletions(unit):
-            verify(self._deletions.get(key, ()))
+            words = get(key)
+            if words is not None:
+                near.update(words)
         if edits >= 2:
+            get = self._deletions2.get
             for key in _deletions2(unit):
-                verify(self._deletions2.get(key, ()))
+                words = get(key)
+                if words is not None:
+                    near.update(words)
+        near.discard(unit)
+        for word in near:
+            m = len(word)
+            k = max_edits(min(n, m))
+            d = OSA.distance(unit, word, score_cutoff=k)
+            if d <= k:
+                found[word] = (word, d, edit_similarity(d, max(n, m)))
         if edits >= 3:
             for length, words in self._longest.items():
                 if max_edits(length) < 3 or abs(length - n) > 3:
@@ -232,11 +241,8 @@ class NameIndex:
                 hits = process.extract(unit, words, scorer=OSA.distance, score_cutoff=3, limit=None)
                 for word, dist, _idx in hits:
                     if word not in found:
-                        found[word] = (word, int(dist), 0.0)
-        return tuple(
-            (word, dist, 1.0 if dist == 0 else token_similarity(unit, word))
-            for word, dist, _ in found.values()
-        )
+                        found[word] = (word, int(dist), token_similarity(unit, word))
+        return tuple(found.values())
 
     def _exact(self, unit: str) -> tuple[tuple[str, int, float], ...]:
         """The vocabulary word ``unit`` itself, if any: pairs match only so."""

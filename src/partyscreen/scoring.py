@@ -137,7 +137,13 @@ def token_similarity(a: str, b: str, *, pair: bool = False) -> float:
     d = OSA.distance(a, b, score_cutoff=k)
     if d > k:
         return 0.0
-    return max(0.0, 1.0 - TYPO_COST * d / max(len(a), len(b)))
+    return edit_similarity(d, max(len(a), len(b)))
+
+
+def edit_similarity(distance: int, longest: int) -> float:
+    """Similarity of two units ``distance`` edits apart (within bounds), the longer ``longest``
+    letters long: what :func:`token_similarity` gives once it knows the distance."""
+    return max(0.0, 1.0 - TYPO_COST * distance / longest)
 
 
 def units(tokens: Sequence[str]) -> list[tuple[int, int, str]]:

@@ -34,6 +34,7 @@ both names have the same tokens.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from operator import mul
 
 import attrs
 from rapidfuzz.distance import OSA
@@ -207,7 +208,17 @@ class Score:
 
 def _distinctive_letters(tokens: Sequence[str], weights: Sequence[float]) -> int:
     """Letters of a name's distinctive (not generic) words."""
-    return sum(len(t) for t, w in zip(tokens, weights, strict=True) if w > GENERIC_WEIGHT)
+    return _distinctive(tokens, weights)[1]
+
+
+def _distinctive(tokens: Sequence[str], weights: Sequence[float]) -> tuple[int, int]:
+    """How many distinctive (not generic) words a name has, and their letters."""
+    words = letters = 0
+    for t, w in zip(tokens, weights, strict=True):
+        if w > GENERIC_WEIGHT:
+            words += 1
+            letters += len(t)
+    return words, letters
 
 
 def _contained(
@@ -219,11 +230,6 @@ def _contained(
     if sum(w > GENERIC_WEIGHT for w in weights) < min_words:
         return False
     return _distinctive_letters(tokens, weights) >= MIN_CONTAINED_LETTERS
-
-
-def _ordinary(tokens: Sequence[str], start: int, end: int) -> bool:
-    """Whether a unit (a token, or a pair read as one word) is an ordinary word."""
-    return "".join(tokens[start:end]) in ORDINARY_WORDS
 
 
 def upper_bound(
@@ -295,12 +301,13 @@ def score_alignment(
             qw[qs] = nw[cs]
     # The words a query is contained by, before ordinary words are weakened (below): a
     # truncated name ("Federal Security Service" for the FSB's full entry) is still that name.
-    contained_query = _contained(query, qw, qsim, min_words=2)
+    q_words, q_letters = _distinctive(query, qw)
+    contained_query = (
+        q_words >= 2 and q_letters >= MIN_CONTAINED_LETTERS and 0.0 not in qsim
+    )  # _contained(query, qw, qsim, min_words=2), from the counts at hand
     # A very short name ("SL", "HUA") cannot carry a longer one: the other's extra words,
     # however generic, count as if they contradicted it ("SL Science Holding" is not "SL").
-    short = (
-        min(_distinctive_letters(query, qw), _distinctive_letters(name, nw)) < SHORT_NAME_LETTERS
-    )
+    short = q_letters < SHORT_NAME_LETTERS or _distinctive(name, nw)[1] < SHORT_NAME_LETTERS
     # An ordinary word ("Martin", "Dynamics", "Galaxy") is weak evidence: many unrelated
     # companies share it. It weighs no more than a generic word when it is matched only with
     # a typo ("Galaxy" is a word, not a misspelling of "Galax"), or when the names share no
@@ -308,21 +315,26 @@ def score_alignment(
     # Ltd." / "Nova Technologies").
     q_ordinary = [False] * len(query)
     n_ordinary = [False] * len(name)
+    ordinary_words = ORDINARY_WORDS
     for found, flags in ((best, q_ordinary), (name_best, n_ordinary)):
         for k, (_, qs, qe, cs, ce) in found.items():
-            flags[k] = _ordinary(query, qs, qe) or _ordinary(name, cs, ce)
-    only_ordinary = not any(
-        s > 0.0 and w > GENERIC_WEIGHT and not o
-        for s, w, o in zip(qsim, qw, q_ordinary, strict=True)
-    )
+            # Whether either unit (a token, or a pair read as one word) is an ordinary word.
+            q_unit = query[qs] if qe - qs == 1 else query[qs] + query[qs + 1]
+            n_unit = name[cs] if ce - cs == 1 else name[cs] + name[cs + 1]
+            flags[k] = q_unit in ordinary_words or n_unit in ordinary_words
+    only_ordinary = True
+    for q_sim, q_weight, q_ord in zip(qsim, qw, q_ordinary, strict=True):
+        if q_sim > 0.0 and q_weight > GENERIC_WEIGHT and not q_ord:
+            only_ordinary = False
+            break
     for w, flags, sims in ((qw, q_ordinary, qsim), (nw, n_ordinary, nsim)):
         for k, ordinary in enumerate(flags):
             if ordinary and (only_ordinary or sims[k] < 1.0):
                 w[k] = min(w[k], COMMON_WORD_WEIGHT)
     conflict = 0.0 in qsim and 0.0 in nsim
     conflict = conflict or (short and (0.0 in qsim or 0.0 in nsim))
-    a = sum(w * s for w, s in zip(qw, qsim, strict=True))
-    b = sum(w * s for w, s in zip(nw, nsim, strict=True))
+    a = sum(map(mul, qw, qsim))
+    b = sum(map(mul, nw, nsim))
     if conflict:
         wq = a + sum(max(w, CONFLICT_WEIGHT) * (1 - s) for w, s in zip(qw, qsim, strict=True))
         wn = b + sum(max(w, CONFLICT_WEIGHT) * (1 - s) for w, s in zip(nw, nsim, strict=True))

@@ -216,17 +216,9 @@ class NameIndex:
         # The words filed under the keys are gathered first (set updates, at C speed), then
         # each is checked once.
         near: set[str] = set()
-        get = self._deletions.get
-        for key in _deletions(unit):
-            words = get(key)
-            if words is not None:
-                near.update(words)
+        near.update(*filter(None, map(self._deletions.get, _deletions(unit))))
         if edits >= 2:
-            get = self._deletions2.get
-            for key in _deletions2(unit):
-                words = get(key)
-                if words is not None:
-                    near.update(words)
+            near.update(*filter(None, map(self._deletions2.get, _deletions2(unit))))
         near.discard(unit)
         for word in near:
             m = len(word)

@@ -370,12 +370,14 @@ def normalize_name(text: str) -> NormalizedName:
     text = _HAN_RUN.sub(lambda m: _segment_han(m.group()), text)
     text = unidecode(text).lower()
     text = _APOSTROPHES.sub("", text).replace("&", " and ")
-    tokens, dropped = _token_pass(_PUNCT.sub(" ", text).split())
+    words = _PUNCT.sub(" ", text).split()
+    tokens, dropped = _token_pass(list(words))
     legal_forms = dropped
     # Dropping a stopword or legal form can leave single letters side by side ("A & B" ->
     # "a b"), which the next reading would join. Repeat the pass until nothing changes, so the
-    # result is a fixed point and normalising its text gives it back.
-    for _ in range(_MAX_PASSES):
+    # result is a fixed point and normalising its text gives it back. A pass that changed
+    # nothing is a fixed point already (the pass is a pure function of its tokens).
+    for _ in range(_MAX_PASSES if tokens != tuple(words) else 0):
         again, dropped = _token_pass(list(tokens))
         if again == tokens:
             break

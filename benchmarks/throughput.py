@@ -41,6 +41,7 @@ place:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import json
 import math
@@ -208,6 +209,10 @@ def write_queries(path: Path, names: Iterable[str]) -> int:
 # Measuring
 
 
+#: Queries per block in :func:`head_to_head`: short enough that both tools see the same
+#: machine, long enough that the clock's resolution does not matter.
+HEAD_TO_HEAD_BLOCK = 25
+
 #: How often the child's memory is sampled (seconds). Reading PSS walks every page of the
 #: child and its workers: every 0.05 s it took a fifth of a core (19 s of CPU in a 100 s run
 #: on two cores), taken from the batch it measured. A batch's memory is flat once it streams.
@@ -374,9 +379,10 @@ def rapidfuzz_peer(queries: Sequence[str], names: Sequence[str]) -> dict[str, An
     }
 
 
-def nomenklatura_peer(queries: Sequence[str], screener: Any) -> dict[str, Any] | None:
-    if not queries:  # --nomenklatura-queries 0: not measured
-        return None
+def nomenklatura_matcher(screener: Any) -> Callable[[str, int], tuple[bool, int]] | None:
+    """nomenklatura's logic-v2 over the screener's entities behind a whole-token index: a
+    function of (query text, query number) giving (flagged at 0.7, comparisons made); None
+    when nomenklatura is not installed."""
     try:
         from followthemoney import model
         from nomenklatura.matching import get_algorithm
@@ -402,10 +408,9 @@ def nomenklatura_peer(queries: Sequence[str], screener: Any) -> dict[str, Any] |
         for token in set().union(*(tokens(n) for n in entity.names)):
             postings[token].append(number)
     idf = {t: math.log(len(candidates) / len(p)) for t, p in postings.items()}
-    start = time.perf_counter()
-    flagged = 0
-    compared = 0
-    for number, text in enumerate(queries):
+
+    def match(text: str, number: int) -> tuple[bool, int]:
+        # A new id per query: nomenklatura caches comparisons by entity id.
         query = model.make_entity("Company")
         query.id = f"q{number}"
         query.add("name", text)
@@ -414,10 +419,28 @@ def nomenklatura_peer(queries: Sequence[str], screener: Any) -> dict[str, Any] |
             for hit in postings.get(token, ()):
                 weight[hit] += idf[token]
         best = 0.0
+        compared = 0
         for hit, _ in weight.most_common(20):
             compared += 1
             best = max(best, algo.compare(query, candidates[hit], config).score)
-        flagged += best >= 0.7
+        return best >= 0.7, compared
+
+    return match
+
+
+def nomenklatura_peer(queries: Sequence[str], screener: Any) -> dict[str, Any] | None:
+    if not queries:  # --nomenklatura-queries 0: not measured
+        return None
+    match = nomenklatura_matcher(screener)
+    if match is None:
+        return None
+    start = time.perf_counter()
+    flagged = 0
+    compared = 0
+    for number, text in enumerate(queries):
+        hit, count = match(text, number)
+        flagged += hit
+        compared += count
     seconds = time.perf_counter() - start
     return {
         "algorithm": "logic-v2",
@@ -427,6 +450,46 @@ def nomenklatura_peer(queries: Sequence[str], screener: Any) -> dict[str, Any] |
         "queries_per_s": round(len(queries) / seconds, 1),
         "us_per_query": round(seconds / len(queries) * 1e6, 1),
         "flagged_at_0.7": flagged,
+    }
+
+
+def head_to_head(queries: Sequence[str], screener: Any) -> dict[str, Any] | None:
+    """partyscreen's ``screen()`` and nomenklatura on the same queries, in alternating blocks
+    of :data:`HEAD_TO_HEAD_BLOCK`, each tool first in every other block, so that a machine
+    shared with other work slows both alike; the ratio of their times is the speed-up."""
+    if not queries:
+        return None
+    match = nomenklatura_matcher(screener)
+    if match is None:
+        return None
+    ours = theirs = 0.0
+
+    def run_ours(block: Sequence[str]) -> float:
+        start = time.perf_counter()
+        for text in block:
+            with contextlib.suppress(ValueError):  # EmptyNameError
+                screener.screen(text)
+        return time.perf_counter() - start
+
+    def run_theirs(block: Sequence[str], first: int) -> float:
+        start = time.perf_counter()
+        for number, text in enumerate(block, first):
+            match(text, number)
+        return time.perf_counter() - start
+
+    for i in range(0, len(queries), HEAD_TO_HEAD_BLOCK):
+        block = queries[i : i + HEAD_TO_HEAD_BLOCK]
+        if i // HEAD_TO_HEAD_BLOCK % 2:
+            theirs += run_theirs(block, i)
+            ours += run_ours(block)
+        else:
+            ours += run_ours(block)
+            theirs += run_theirs(block, i)
+    return {
+        "queries": len(queries),
+        "partyscreen_queries_per_s": round(len(queries) / ours, 1),
+        "nomenklatura_queries_per_s": round(len(queries) / theirs, 1),
+        "speedup": round(theirs / ours, 1),
     }
 
 
@@ -655,6 +718,24 @@ def report(results: dict[str, Any]) -> str:
             peers,
         )
     )
+    if results.get("head_to_head"):
+        parts.append(
+            table(
+                "Head to head with nomenklatura: the next N distinct queries, alternating blocks"
+                f" of {HEAD_TO_HEAD_BLOCK}",
+                ["list", "queries", "partyscreen q/s", "nomenklatura q/s", "speed-up"],
+                [
+                    [
+                        h["list"],
+                        h["queries"],
+                        f"{h['partyscreen_queries_per_s']:,.0f}",
+                        f"{h['nomenklatura_queries_per_s']:,.0f}",
+                        f"{h['speedup']}x",
+                    ]
+                    for h in results["head_to_head"]
+                ],
+            )
+        )
     if results.get("scaling"):
         parts.append(
             table(
@@ -791,6 +872,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "batch": [],
         "latency": [],
         "peers": [],
+        "head_to_head": [],
     }
 
     # Batch, end to end.
@@ -808,7 +890,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             results["batch"].append({"list": label, **run})
 
     # Latency and peers on the same distinct queries.
-    sample = list(dict.fromkeys(pool))[: args.peer_queries]
+    distinct = list(dict.fromkeys(pool))
+    sample = distinct[: args.peer_queries]
     for label, screener in (("embedded", embedded), ("csl", csl)):
         print(f"latency and peers: {label} list...", flush=True)
         ours = latency(screener.screen, sample)
@@ -832,6 +915,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             }
         )
         nk = nomenklatura_peer(sample[: args.nomenklatura_queries], screener)
+        # Then both on the same fresh queries, interleaved: the speed-up with drift cancelled.
+        fresh = distinct[args.peer_queries : args.peer_queries + args.nomenklatura_queries]
+        versus = head_to_head(fresh, screener)
+        if versus is not None:
+            results["head_to_head"].append({"list": label, **versus})
         if nk is None:
             results["peers"].append(
                 {

@@ -26,9 +26,11 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from partyscreen.scoring import (
+    CONFLICT_WEIGHT,
     CONTAINMENT_SCORE,
     PAIR_MAX_EDITS,
     Alignment,
+    can_stand_inside,
     edit_similarity,
     max_edits,
     token_similarity,
@@ -108,6 +110,13 @@ class NameIndex:
             tuple(self.weights.weight(t) for t in name) for name in self.names
         )
         self.name_totals: tuple[float, ...] = tuple(sum(w) for w in self.name_weights)
+        #: Whether each name can count as contained in a query, all its words matched (the
+        #: weakest rule, for a company: one distinctive word); if not, only the symmetric
+        #: score can reach a threshold, and the bounds leave containment out.
+        self._containable: tuple[bool, ...] = tuple(
+            can_stand_inside(name, weights, min_words=1)
+            for name, weights in zip(self.names, self.name_weights, strict=True)
+        )
         light_tokens = {t for name in self.names for t in name if self._is_light(t)}
         self._units: tuple[tuple[tuple[int, int, str], ...], ...] = tuple(
             tuple(units(name)) for name in self.names
@@ -139,7 +148,7 @@ class NameIndex:
                 else:
                     heavy[text].append(number)
                     heavy_weight[text] = max(heavy_weight[text], sum(weights[start:end]))
-            if all(t in light_tokens for t in name):
+            if self._containable[number] and all(t in light_tokens for t in name):
                 # Only such a name can stand whole inside a query that reaches it through
                 # light units alone; then its rarest token is matched, as a token or in a pair.
                 rarest = min(range(len(name)), key=lambda i: self.weights.doc_freq[name[i]])
@@ -307,11 +316,12 @@ class NameIndex:
         # The query may stand whole inside a name it reaches only through light units beyond
         # the cut when every query word has a light match; otherwise such a name holds a
         # heavy unit of the query and is bounded with the others below.
-        whole_query = (
-            contained
-            and heavy_q == 0.0
-            and sum(w > GENERIC_WEIGHT for w in q_weights) >= _QUERY_CONTAINED_WORDS
+        # Whether the query can count as contained in a name, and a name in the query.
+        query_inside = contained and can_stand_inside(
+            query, q_weights, min_words=_QUERY_CONTAINED_WORDS
         )
+        containable = self._containable
+        whole_query = query_inside and heavy_q == 0.0
         # One cut for every light unit of this query, so that a name inside it is reached
         # through all the light units it shares with the query.
         cutoff = self._light_cutoff(light_q, heavy_q, light_max, threshold) if pruning else 0.0
@@ -391,8 +401,12 @@ class NameIndex:
             light_n = light_weight[number]
             if name_keys[number] > cutoff and light_n:
                 if not (
-                    (contained and (matched_name + light_n >= name_total - _EPSILON))
-                    or (contained and matched + light_q >= query_whole)
+                    (
+                        contained
+                        and containable[number]
+                        and matched_name + light_n >= name_total - _EPSILON
+                    )
+                    or (query_inside and matched + light_q >= query_whole)
                     or matched + light_q + matched_name + light_n >= slack + threshold * name_total
                 ):
                     continue
@@ -410,8 +424,10 @@ class NameIndex:
                     matched += light_q
                     matched_name += extra
             if (
-                contained and (matched_name >= name_total - _EPSILON or matched >= query_whole)
-            ) or matched + matched_name >= slack + threshold * name_total:
+                (contained and containable[number] and matched_name >= name_total - _EPSILON)
+                or (query_inside and matched >= query_whole)
+                or matched + matched_name >= slack + threshold * name_total
+            ):
                 chosen.add(number)
 
         out: dict[int, list[Alignment]] = {}
@@ -440,15 +456,30 @@ class NameIndex:
                 # upper_bound(), from the masks: what is aligned on each side over all of both.
                 weights = name_weights[number]
                 whole_n = (1 << len(weights)) - 1
-                if not (contained and (q_seen == whole_q or n_seen == whole_n)):
-                    a = b = 0.0
+                if not (
+                    (query_inside and q_seen == whole_q)
+                    or (contained and containable[number] and n_seen == whole_n)
+                ):
+                    a = b = unmatched = 0.0
                     for i, w in enumerate(q_weights):
                         if q_seen >> i & 1:
                             a += w
+                        else:
+                            unmatched += w if w > CONFLICT_WEIGHT else CONFLICT_WEIGHT
                     for j, w in enumerate(weights):
                         if n_seen >> j & 1:
                             b += w
+                        else:
+                            unmatched += w if w > CONFLICT_WEIGHT else CONFLICT_WEIGHT
                     if min(1.0, (a + b) / (query_total + totals[number])) < threshold:
+                        continue
+                    # Words unmatched on both sides contradict each other: each weighs at
+                    # least CONFLICT_WEIGHT in the score's denominator (see score_alignment).
+                    if (
+                        q_seen != whole_q
+                        and n_seen != whole_n
+                        and (a + b) / (a + b + unmatched) < threshold - _EPSILON
+                    ):
                         continue
             out[number] = found_here
         return out

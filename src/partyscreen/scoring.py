@@ -53,6 +53,8 @@ __all__ = [
     "Alignment",
     "Score",
     "align",
+    "can_stand_inside",
+    "edit_similarity",
     "max_edits",
     "score_alignment",
     "token_similarity",
@@ -227,9 +229,16 @@ def _contained(
     """Whether a name stands whole inside the other: every word matched, and distinctive."""
     if 0.0 in sims:
         return False
-    if sum(w > GENERIC_WEIGHT for w in weights) < min_words:
-        return False
-    return _distinctive_letters(tokens, weights) >= MIN_CONTAINED_LETTERS
+    return can_stand_inside(tokens, weights, min_words=min_words)
+
+
+def can_stand_inside(tokens: Sequence[str], weights: Sequence[float], *, min_words: int) -> bool:
+    """Whether a name is distinctive enough to count as contained in another, all its words
+    matched: ``min_words`` distinctive words and :data:`MIN_CONTAINED_LETTERS` letters in
+    them. Scoring only ever lowers weights, so a name that fails with its own weights never
+    counts as contained; the index skips the containment bound for it."""
+    words, letters = _distinctive(tokens, weights)
+    return words >= min_words and letters >= MIN_CONTAINED_LETTERS
 
 
 def upper_bound(

@@ -114,3 +114,16 @@ def test_fuzzy_lookup_finds_every_similar_token_with_its_similarity(
     found = {w: sim for w, _, sim in index.similar(word) if sim > 0.0}
     expected = {t: token_similarity(word, t) for t in set(vocabulary)}
     assert found == {t: s for t, s in expected.items() if s > 0.0}
+
+
+def test_containment_is_bounded_only_for_names_that_can_be_contained() -> None:
+    # "SL" matched whole inside a longer query scores no containment (too few letters), so the
+    # index need not bound it at 0.8 and score it; "Huawei" (six letters) can be contained.
+    listed = [("sl",), ("huawei",), ("science", "park"), ("holding", "group")]
+    index = NameIndex(listed)
+    short = ("sl", "science", "holding")
+    assert 0 not in index.candidates(short, threshold=0.75)
+    assert brute_force(index, short)[0] < 0.75
+    found = index.candidates(("huawei", "cloud", "computing"), threshold=0.75)
+    assert 1 in found
+    assert scores(index, ("huawei", "cloud", "computing"), 0.75)[1] >= 0.75

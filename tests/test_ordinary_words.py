@@ -93,7 +93,8 @@ def test_upper_bound_holds_with_ordinary_words(listed: list[str], query_name: st
     for number, alignments in index.candidates(query).items():
         nw = index.name_weights[number]
         s = score_alignment(query, index.names[number], alignments, index.weights)
-        assert upper_bound(qw, nw, alignments) >= s.score - 1e-9
+        bound = upper_bound(qw, nw, alignments, query=query, name=index.names[number])
+        assert bound >= s.score - 1e-9
         assert 0.0 <= s.score <= 1.0
 
 

@@ -189,4 +189,5 @@ def test_upper_bound_is_never_below_the_score(
     for number, alignments in index.candidates(query).items():
         nw = index.name_weights[number]
         score = score_alignment(query, index.names[number], alignments, index.weights).score
-        assert upper_bound(qw, nw, alignments) >= score - 1e-9
+        bound = upper_bound(qw, nw, alignments, query=query, name=index.names[number])
+        assert bound >= score - 1e-9

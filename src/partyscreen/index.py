@@ -29,6 +29,7 @@ from partyscreen.scoring import (
     CONFLICT_WEIGHT,
     CONTAINMENT_SCORE,
     PAIR_MAX_EDITS,
+    QUERY_CONTAINED_WORDS,
     Alignment,
     can_stand_inside,
     edit_similarity,
@@ -62,10 +63,6 @@ KEY_THRESHOLD = 0.75
 
 #: Slack on the cut, so that a name exactly at the bound is not lost to rounding.
 _EPSILON = 1e-9
-
-#: Least number of distinctive query words before a query can stand whole inside a listed name
-#: (``contained_min_words`` for the query side in :func:`partyscreen.scoring.score_alignment`).
-_QUERY_CONTAINED_WORDS = 2
 
 
 def _deletions(word: str) -> set[str]:
@@ -318,7 +315,7 @@ class NameIndex:
         # heavy unit of the query and is bounded with the others below.
         # Whether the query can count as contained in a name, and a name in the query.
         query_inside = contained and can_stand_inside(
-            query, q_weights, min_words=_QUERY_CONTAINED_WORDS
+            query, q_weights, min_words=QUERY_CONTAINED_WORDS
         )
         containable = self._containable
         whole_query = query_inside and heavy_q == 0.0

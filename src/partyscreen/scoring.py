@@ -48,6 +48,7 @@ __all__ = [
     "CONTAINMENT_SCORE",
     "MIN_CONTAINED_LETTERS",
     "PAIR_MAX_EDITS",
+    "QUERY_CONTAINED_WORDS",
     "SHORT_NAME_LETTERS",
     "TYPO_COST",
     "Alignment",
@@ -87,6 +88,10 @@ MIN_CONTAINED_LETTERS = 6
 #: Holding" at 0.9 because "Science" and "Holding" are generic. ZTE (three letters) still
 #: matches "ZTE Corporation": legal forms are not words of the name.
 SHORT_NAME_LETTERS = 4
+
+#: Distinctive words a query needs before it can count as contained in a longer listed name:
+#: one word of a query inside a listed name is the listed name's containment, not the query's.
+QUERY_CONTAINED_WORDS = 2
 
 #: Least weight of a word one name has and the other lacks, when both names have such words.
 #: Generic words weigh 0.5 so that "Dahua Technology" still matches "Dahua"; but "Bank of
@@ -208,11 +213,6 @@ class Score:
         }
 
 
-def _distinctive_letters(tokens: Sequence[str], weights: Sequence[float]) -> int:
-    """Letters of a name's distinctive (not generic) words."""
-    return _distinctive(tokens, weights)[1]
-
-
 def _distinctive(tokens: Sequence[str], weights: Sequence[float]) -> tuple[int, int]:
     """How many distinctive (not generic) words a name has, and their letters."""
     words = letters = 0
@@ -245,7 +245,9 @@ def upper_bound(
     query_weights: Sequence[float],
     name_weights: Sequence[float],
     alignments: Sequence[Alignment],
-    total: float | None = None,
+    *,
+    query: Sequence[str] | None = None,
+    name: Sequence[str] | None = None,
 ) -> float:
     """A cheap bound that :func:`score_alignment` never exceeds, for skipping candidates.
 
@@ -253,7 +255,11 @@ def upper_bound(
     the symmetric ratio; contradicting words only add to its denominator; and containment
     needs every word of the contained name aligned. So the symmetric score is at most
     ``(aligned query weight + aligned name weight) / (all query weight + all name weight)``,
-    and containment at most :data:`CONTAINMENT_SCORE` when one side is aligned whole.
+    and containment at most :data:`CONTAINMENT_SCORE` when one side is aligned whole, and,
+    with its tokens given, :func:`can_stand_inside`. When neither side is aligned whole,
+    their unaligned words contradict each other and each weighs at least
+    :data:`CONFLICT_WEIGHT` in the denominator. :meth:`partyscreen.index.NameIndex.candidates`
+    computes the same bound from bit masks.
     """
     q_aligned: set[int] = set()
     n_aligned: set[int] = set()
@@ -262,11 +268,21 @@ def upper_bound(
         n_aligned.update(range(cs, ce))
     a = sum(query_weights[i] for i in q_aligned)
     b = sum(name_weights[j] for j in n_aligned)
-    if total is None:  # the sum of both names' weights, when the caller has it at hand
-        total = sum(query_weights) + sum(name_weights)
+    total = sum(query_weights) + sum(name_weights)
     bound = (a + b) / total if total else 0.0
-    if len(q_aligned) == len(query_weights) or len(n_aligned) == len(name_weights):
+    q_whole = len(q_aligned) == len(query_weights)
+    n_whole = len(n_aligned) == len(name_weights)
+    q_inside = query is None or can_stand_inside(
+        query, query_weights, min_words=QUERY_CONTAINED_WORDS
+    )
+    n_inside = name is None or can_stand_inside(name, name_weights, min_words=1)
+    if (q_whole and q_inside) or (n_whole and n_inside):
         bound = max(bound, CONTAINMENT_SCORE)
+    elif not q_whole and not n_whole:
+        unmatched = sum(
+            max(w, CONFLICT_WEIGHT) for i, w in enumerate(query_weights) if i not in q_aligned
+        ) + sum(max(w, CONFLICT_WEIGHT) for j, w in enumerate(name_weights) if j not in n_aligned)
+        bound = min(bound, (a + b) / (a + b + unmatched))
     return min(1.0, bound)
 
 
@@ -311,9 +327,10 @@ def score_alignment(
     # The words a query is contained by, before ordinary words are weakened (below): a
     # truncated name ("Federal Security Service" for the FSB's full entry) is still that name.
     q_words, q_letters = _distinctive(query, qw)
+    # _contained(query, qw, qsim, min_words=QUERY_CONTAINED_WORDS), from the counts at hand.
     contained_query = (
-        q_words >= 2 and q_letters >= MIN_CONTAINED_LETTERS and 0.0 not in qsim
-    )  # _contained(query, qw, qsim, min_words=2), from the counts at hand
+        0.0 not in qsim and q_words >= QUERY_CONTAINED_WORDS and q_letters >= MIN_CONTAINED_LETTERS
+    )
     # A very short name ("SL", "HUA") cannot carry a longer one: the other's extra words,
     # however generic, count as if they contradicted it ("SL Science Holding" is not "SL").
     short = q_letters < SHORT_NAME_LETTERS or _distinctive(name, nw)[1] < SHORT_NAME_LETTERS

@@ -428,11 +428,10 @@ def nomenklatura_matcher(screener: Any) -> Callable[[str, int], tuple[bool, int]
     return match
 
 
-def nomenklatura_peer(queries: Sequence[str], screener: Any) -> dict[str, Any] | None:
-    if not queries:  # --nomenklatura-queries 0: not measured
-        return None
-    match = nomenklatura_matcher(screener)
-    if match is None:
+def nomenklatura_peer(
+    queries: Sequence[str], match: Callable[[str, int], tuple[bool, int]] | None
+) -> dict[str, Any] | None:
+    if not queries or match is None:  # --nomenklatura-queries 0, or not installed
         return None
     start = time.perf_counter()
     flagged = 0
@@ -453,14 +452,13 @@ def nomenklatura_peer(queries: Sequence[str], screener: Any) -> dict[str, Any] |
     }
 
 
-def head_to_head(queries: Sequence[str], screener: Any) -> dict[str, Any] | None:
+def head_to_head(
+    queries: Sequence[str], screener: Any, match: Callable[[str, int], tuple[bool, int]] | None
+) -> dict[str, Any] | None:
     """partyscreen's ``screen()`` and nomenklatura on the same queries, in alternating blocks
     of :data:`HEAD_TO_HEAD_BLOCK`, each tool first in every other block, so that a machine
     shared with other work slows both alike; the ratio of their times is the speed-up."""
-    if not queries:
-        return None
-    match = nomenklatura_matcher(screener)
-    if match is None:
+    if not queries or match is None:
         return None
     ours = theirs = 0.0
 
@@ -914,10 +912,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                 **fuzz,
             }
         )
-        nk = nomenklatura_peer(sample[: args.nomenklatura_queries], screener)
+        # nomenklatura's index over the same entities, built once for both measures.
+        match = nomenklatura_matcher(screener) if args.nomenklatura_queries else None
+        nk = nomenklatura_peer(sample[: args.nomenklatura_queries], match)
         # Then both on the same fresh queries, interleaved: the speed-up with drift cancelled.
         fresh = distinct[args.peer_queries : args.peer_queries + args.nomenklatura_queries]
-        versus = head_to_head(fresh, screener)
+        versus = head_to_head(fresh, screener, match)
         if versus is not None:
             results["head_to_head"].append({"list": label, **versus})
         if nk is None:

@@ -107,6 +107,8 @@ def csl_screener() -> Screener:
         ("National Beverage Corp.", "a word taken for a typo of another (LEVERAGE)"),
         ("Landstar System, Inc.", "generic words that differ (Landstar Tech Company)"),
         ("Beijing Beetech Inc.", "place words that differ (Wuxi Beetech)"),
+        ("ATN International, Inc.", "a typo in a short acronym (A.T.E. International)"),
+        ("RUM Group Inc.", "a typo in a short acronym beside a generic word (RCM Group)"),
     ],
 )
 def test_fixed_false_positives_stay_clear(query: str, cause: str) -> None:
@@ -143,6 +145,9 @@ def test_names_of_ordinary_words_are_still_found(query: str, fragment: str) -> N
         ("acronym left out", "Chengdu GaStone Technology Co., Ltd.", "gastone"),
         ("acronym elsewhere", "(MME) Ltd. Enterprises Master Machinery", "machinery master"),
         ("truncated to a facility's name", "OJSC Achinsk", "achinsk"),
+        ("typo in a three-letter word", "Lim Yong Nafm", "lim yong nam"),
+        ("typo in a three-letter word", "Luo Jgie", "luo jie"),
+        ("typo in a three-letter word", "Aad Motors Property Choice", "azad motors"),
     ],
 )
 def test_listed_party_with_junk_is_found(kind: str, query: str, fragment: str) -> None:

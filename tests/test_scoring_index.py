@@ -119,7 +119,8 @@ def test_token_similarity_is_symmetric_and_bounded(a: str, b: str) -> None:
         ("hikvision", "hikivision", True),
         ("megvi", "megvii", True),
         ("huawai", "huawei", True),
-        ("zte", "ztc", False),  # acronyms must match exactly
+        ("zte", "ztc", True),  # but see test_short_typo_counts_only_beside_a_shared_word
+        ("zt", "zc", False),  # two letters must match exactly
         ("idex", "idek", True),  # similar, but see test_lone_short_typo_stays_below_review
         ("dahua", "dahau", True),  # transposition is one edit
         ("hikvision", "hisilicon", False),
@@ -130,7 +131,7 @@ def test_token_similarity_cases(a: str, b: str, similar: bool) -> None:
 
 
 def test_max_edits_grows_with_length() -> None:
-    assert [max_edits(n) for n in (2, 3, 4, 5, 7, 8, 11, 12, 30)] == [0, 0, 1, 1, 1, 2, 2, 3, 3]
+    assert [max_edits(n) for n in (2, 3, 4, 5, 7, 8, 11, 12, 30)] == [0, 1, 1, 1, 1, 2, 2, 3, 3]
 
 
 def test_generic_words_are_capped_and_rare_words_weigh_most() -> None:
@@ -172,6 +173,26 @@ def test_lone_short_typo_stays_below_review() -> None:
     assert token_similarity("idex", "idek") < REVIEW_THRESHOLD
     assert token_similarity("huawai", "huawei") >= REVIEW_THRESHOLD
     assert token_similarity("megvi", "megvii") >= REVIEW_THRESHOLD
+
+
+def test_short_typo_counts_only_beside_a_shared_word() -> None:
+    from partyscreen.settings import REVIEW_THRESHOLD
+
+    listed = [("luo", "jie"), ("zte",), ("ate", "international"), ("wang", "wei")]
+    weights = TokenWeights.from_token_sets(listed)
+
+    def score(query: tuple[str, ...], name: tuple[str, ...]) -> float:
+        return score_alignment(query, name, align(query, name), weights).score
+
+    assert score(("luo", "jgie"), ("luo", "jie")) >= REVIEW_THRESHOLD
+    assert score(("wang", "wli"), ("wang", "wei")) >= REVIEW_THRESHOLD
+    # An acronym one letter from a listed one, alone or beside generic words, is another party.
+    assert score(("ztc",), ("zte",)) == 0.0
+    assert score(("atn", "international"), ("ate", "international")) < REVIEW_THRESHOLD
+    # The typo is left out, not only outweighed: the shared word alone scores the same.
+    assert score(("atn", "international"), ("ate", "international")) == pytest.approx(
+        score(("xyz", "international"), ("ate", "international"))
+    )
 
 
 @settings(max_examples=200, deadline=None)

@@ -30,10 +30,12 @@ from partyscreen.scoring import (
     CONTAINMENT_SCORE,
     PAIR_MAX_EDITS,
     QUERY_CONTAINED_WORDS,
+    SHORT_TYPO_LETTERS,
     Alignment,
     can_stand_inside,
     edit_similarity,
     max_edits,
+    supported,
     token_similarity,
     units,
 )
@@ -339,7 +341,12 @@ class NameIndex:
             for word, dist, sim in found:
                 if qe - qs == 2 and dist > PAIR_MAX_EDITS:
                     continue  # a pair read as one word only matches exactly
-                by_word[word].append((qs, qe, dist, sim))
+                short = (
+                    dist > 0
+                    and qe - qs == 1
+                    and min(len(query[qs]), len(word)) <= SHORT_TYPO_LETTERS
+                )
+                by_word[word].append((qs, qe, dist, sim, short))
                 heavy = self._heavy.get(word, ())
                 light = self._light.get(word)
                 if whole_query:
@@ -433,12 +440,13 @@ class NameIndex:
         for number in chosen:
             found_here: list[Alignment] = []
             q_seen = n_seen = 0  # the query and name tokens aligned, as bit masks
+            short_typos = False
             for cs, ce, text in units_of[number]:
                 hits = by_word.get(text)
                 if hits is None:
                     continue
                 c_pair = ce - cs == 2
-                for qs, qe, dist, sim in hits:
+                for qs, qe, dist, sim, short in hits:
                     q_pair = qe - qs == 2
                     if q_pair and c_pair:
                         continue
@@ -447,8 +455,21 @@ class NameIndex:
                     found_here.append((qs, qe, cs, ce, sim))
                     q_seen |= (1 << qe) - (1 << qs)
                     n_seen |= (1 << ce) - (1 << cs)
+                    short_typos = short_typos or short
             if not found_here:
                 continue
+            if pruning and short_typos:
+                # The scorer leaves out typos of short words that nothing supports (see
+                # scoring.supported); so may the bound. Unpruned, every shared unit is kept.
+                kept = supported(query, self.names[number], found_here, name_weights[number])
+                if kept is not found_here:
+                    if not kept:
+                        continue
+                    found_here = list(kept)
+                    q_seen = n_seen = 0
+                    for qs, qe, cs, ce, _ in found_here:
+                        q_seen |= (1 << qe) - (1 << qs)
+                        n_seen |= (1 << ce) - (1 << cs)
             if pruning:
                 # upper_bound(), from the masks: what is aligned on each side over all of both.
                 weights = name_weights[number]

@@ -331,7 +331,7 @@ class NameIndex:
         # in the query and the most it weighs in a name.
         reached: dict[int, float] = {}
         reached_name: dict[int, float] = {}
-        by_word: dict[str, list[tuple[int, int, int, float]]] = defaultdict(list)
+        by_word: dict[str, list[tuple[int, int, int, float, bool]]] = defaultdict(list)
         # For whole_query: which query tokens each word found covers, and the names of each.
         covers: dict[str, int] = defaultdict(int)
         per_token: list[list[tuple[int, ...]]] = [[] for _ in query] if whole_query else []

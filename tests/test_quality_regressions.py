@@ -9,6 +9,8 @@ from __future__ import annotations
 from functools import lru_cache
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from partyscreen import Screener, screen
 from partyscreen.csl import load_csl
@@ -173,3 +175,15 @@ def test_unlisted_word_one_letter_from_a_legal_form_weighs_as_generic() -> None:
     assert weights.weight("jhoint") == GENERIC_WEIGHT  # of "Joint Stock"
     assert weights.weight("inn") > GENERIC_WEIGHT  # a listed name has it: a word, not a typo
     assert weights.weight("nata") > GENERIC_WEIGHT  # generic words align; only legal forms count
+
+
+@given(st.text(alphabet="abcdijklnoprstz", min_size=2, max_size=9))
+def test_misspelt_legal_form_look_up_equals_a_plain_scan(token: str) -> None:
+    from rapidfuzz.distance import OSA
+
+    from partyscreen import weights
+
+    plain = token not in weights._CAPPED and any(
+        OSA.distance(token, form) <= 1 for form in weights._MISSPELLABLE
+    )
+    assert weights.misspelt_legal_form(token) is plain

@@ -74,6 +74,12 @@ _MISSPELLABLE = tuple(
     )
 )
 
+#: Every legal form above and every string one deletion from one: two words within one edit
+#: (transpositions too) share such a string, so a word that shares none is skipped unchecked.
+_MISSPELLING_KEYS = frozenset(
+    key for w in _MISSPELLABLE for key in (w, *(w[:i] + w[i + 1 :] for i in range(len(w))))
+)
+
 
 @attrs.frozen
 class TokenWeights:
@@ -112,5 +118,8 @@ def misspelt_legal_form(token: str) -> bool:
     41 -> 42 of 10,548: "Shenzhen SNC Opto Electronic", SNC read as Inc).
     """
     if len(token) < MISSPELT_WORD_LETTERS - 1 or token in _CAPPED:
+        return False
+    keys = _MISSPELLING_KEYS
+    if token not in keys and not any(token[:i] + token[i + 1 :] in keys for i in range(len(token))):
         return False
     return process.extractOne(token, _MISSPELLABLE, scorer=OSA.distance, score_cutoff=1) is not None

@@ -312,13 +312,13 @@ def supported(
     alignments out only lowers the score and its :func:`upper_bound`, so the index may bound
     a name by the alignments kept. Returns ``alignments`` itself when it keeps them all.
     """
-    short_typo = supported = False
+    short_typo = backed = False
     for qs, qe, cs, ce, sim in alignments:
         if sim < 1.0:
             short_typo = short_typo or _short_typo(query, name, qs, qe, cs, ce)
-        elif not supported:
-            supported = any(name_weights[j] > GENERIC_WEIGHT for j in range(cs, ce))
-    if supported or not short_typo:
+        elif not backed:
+            backed = any(name_weights[j] > GENERIC_WEIGHT for j in range(cs, ce))
+    if backed or not short_typo:
         return alignments
     return [a for a in alignments if a[4] == 1.0 or not _short_typo(query, name, *a[:4])]
 

@@ -55,10 +55,10 @@ FULL_WEIGHT_LENGTH = 4
 
 _CAPPED = GENERIC_WORDS | PLACE_WORDS
 
-#: Letters a legal form or generic word needs before a word one edit from it, and found in no
-#: listed name, is taken for its misspelling (see :meth:`TokenWeights.weight`). Three keeps
-#: "LLC", "Ltd", "Inc", "JSC" and leaves out the two-letter forms ("AG", "Co"), one edit from
-#: which lies nearly every short word.
+#: Letters a legal form needs before a word one edit from it, and found in no listed name, is
+#: taken for its misspelling (see :meth:`TokenWeights.weight`). Three keeps "LLC", "Ltd",
+#: "Inc", "JSC" and leaves out the two-letter forms ("AG", "Co"), one edit from which lies
+#: nearly every short word. The misspelling itself may be a letter shorter ("Lt" for Ltd).
 MISSPELT_WORD_LETTERS = 3
 
 #: The words whose misspellings weigh as generic: legal forms and the words of legal-form

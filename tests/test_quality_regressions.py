@@ -9,8 +9,6 @@ from __future__ import annotations
 from functools import lru_cache
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
 from partyscreen import Screener, screen
 from partyscreen.csl import load_csl
@@ -147,9 +145,6 @@ def test_names_of_ordinary_words_are_still_found(query: str, fragment: str) -> N
         ("acronym left out", "Chengdu GaStone Technology Co., Ltd.", "gastone"),
         ("acronym elsewhere", "(MME) Ltd. Enterprises Master Machinery", "machinery master"),
         ("truncated to a facility's name", "OJSC Achinsk", "achinsk"),
-        ("misspelt three-letter legal form", "Avia Group jLC", "avia group"),
-        ("misspelt three-letter legal form", "EKT 2, Ina.", "ekt 2"),
-        ("misspelt three-letter legal form", "Albin Technologies Sdg Bhd.", "albin"),
         ("typo in a three-letter word", "Lim Yong Nafm", "lim yong nam"),
         ("typo in a three-letter word", "Luo Jgie", "luo jie"),
         ("typo in a three-letter word", "Aad Motors Property Choice", "azad motors"),
@@ -166,24 +161,3 @@ def test_listed_party_with_junk_is_found(kind: str, query: str, fragment: str) -
 def test_kinds_of_organisation_weigh_as_generic_words(word: str) -> None:
     weights = TokenWeights.from_token_sets([(word,), ("hikvision",)])
     assert weights.weight(word) == GENERIC_WEIGHT
-
-
-def test_unlisted_word_one_letter_from_a_legal_form_weighs_as_generic() -> None:
-    weights = TokenWeights.from_token_sets([("inn", "hotels"), ("hikvision",)])
-    assert weights.weight("jlc") == GENERIC_WEIGHT  # LLC mistyped, in no listed name
-    assert weights.weight("ina") == GENERIC_WEIGHT  # Inc
-    assert weights.weight("jhoint") == GENERIC_WEIGHT  # of "Joint Stock"
-    assert weights.weight("inn") > GENERIC_WEIGHT  # a listed name has it: a word, not a typo
-    assert weights.weight("nata") > GENERIC_WEIGHT  # generic words align; only legal forms count
-
-
-@given(st.text(alphabet="abcdijklnoprstz", min_size=2, max_size=9))
-def test_misspelt_legal_form_look_up_equals_a_plain_scan(token: str) -> None:
-    from rapidfuzz.distance import OSA
-
-    from partyscreen import weights
-
-    plain = token not in weights._CAPPED and any(
-        OSA.distance(token, form) <= 1 for form in weights._MISSPELLABLE
-    )
-    assert weights.misspelt_legal_form(token) is plain

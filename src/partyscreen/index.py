@@ -30,13 +30,13 @@ from partyscreen.scoring import (
     CONTAINMENT_SCORE,
     PAIR_MAX_EDITS,
     QUERY_CONTAINED_WORDS,
-    SHORT_TYPO_LETTERS,
     Alignment,
     can_stand_inside,
     edit_similarity,
     max_edits,
     supported,
     token_similarity,
+    typo_needs_support,
     units,
 )
 from partyscreen.weights import GENERIC_WEIGHT, TokenWeights
@@ -341,11 +341,7 @@ class NameIndex:
             for word, dist, sim in found:
                 if qe - qs == 2 and dist > PAIR_MAX_EDITS:
                     continue  # a pair read as one word only matches exactly
-                short = (
-                    dist > 0
-                    and qe - qs == 1
-                    and min(len(query[qs]), len(word)) <= SHORT_TYPO_LETTERS
-                )
+                short = dist > 0 and qe - qs == 1 and typo_needs_support(query[qs], word)
                 by_word[word].append((qs, qe, dist, sim, short))
                 heavy = self._heavy.get(word, ())
                 light = self._light.get(word)

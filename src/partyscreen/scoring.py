@@ -61,6 +61,7 @@ __all__ = [
     "score_alignment",
     "supported",
     "token_similarity",
+    "typo_needs_support",
     "units",
     "upper_bound",
 ]
@@ -327,9 +328,13 @@ def _short_typo(
     query: Sequence[str], name: Sequence[str], qs: int, qe: int, cs: int, ce: int
 ) -> bool:
     """Whether an inexact alignment is of two single tokens, one of them short."""
-    return (
-        qe - qs == 1 and ce - cs == 1 and min(len(query[qs]), len(name[cs])) <= SHORT_TYPO_LETTERS
-    )
+    return qe - qs == 1 and ce - cs == 1 and typo_needs_support(query[qs], name[cs])
+
+
+def typo_needs_support(a: str, b: str) -> bool:
+    """Whether a typo between tokens ``a`` and ``b`` counts only with support (see
+    :func:`supported`): one of them has :data:`SHORT_TYPO_LETTERS` letters or fewer."""
+    return min(len(a), len(b)) <= SHORT_TYPO_LETTERS
 
 
 def score_alignment(

@@ -45,7 +45,8 @@ def brute_force(index: NameIndex, query: tuple[str, ...]) -> dict[int, float]:
 
 
 def mixed_query(rng: random.Random, listed: list[tuple[str, ...]]) -> tuple[str, ...]:
-    """Words from one or two listed names, sometimes misspelt, dropped, shuffled or glued."""
+    """Words from one or two listed names, sometimes misspelt, re-voweled, dropped, shuffled
+    or glued."""
     words = list(rng.choice(listed))
     if rng.random() < 0.5:
         other = rng.choice(listed)
@@ -58,6 +59,9 @@ def mixed_query(rng: random.Random, listed: list[tuple[str, ...]]) -> tuple[str,
             w = w[:i] + w[i + 1 :]
         elif roll < 0.25:
             continue
+        elif roll < 0.35:
+            # Other vowels, or none: another romanisation, matched by its consonant skeleton.
+            w = "".join(rng.choice(["", "a", "ou", "y"]) if c in "aeiouy" else c for c in w) or w
         out.append(w)
     if rng.random() < 0.3:
         rng.shuffle(out)

@@ -10,7 +10,14 @@ from hypothesis import strategies as st
 
 from partyscreen.index import NameIndex
 from partyscreen.normalize import normalize_name
-from partyscreen.scoring import align, max_edits, score_alignment, token_similarity
+from partyscreen.scoring import (
+    SKELETON_SIMILARITY,
+    align,
+    max_edits,
+    score_alignment,
+    skeleton,
+    token_similarity,
+)
 from partyscreen.weights import GENERIC_WEIGHT, TokenWeights
 from tests.strategies import names, words
 
@@ -124,10 +131,55 @@ def test_token_similarity_is_symmetric_and_bounded(a: str, b: str) -> None:
         ("idex", "idek", True),  # similar, but see test_lone_short_typo_stays_below_review
         ("dahua", "dahau", True),  # transposition is one edit
         ("hikvision", "hisilicon", False),
+        ("husayn", "hussein", True),  # three edits, but the same consonants
+        ("nuristani", "nooristani", True),
+        ("mohamed", "mhmd", True),  # Arabic script writes no short vowels
+        ("sun", "sina", False),  # two consonants are too few to tell words apart
     ],
 )
 def test_token_similarity_cases(a: str, b: str, similar: bool) -> None:
     assert (token_similarity(a, b) > 0) is similar
+
+
+@pytest.mark.parametrize(
+    ("word", "key"),
+    [
+        ("hussein", "hsn"),
+        ("husayn", "hsn"),
+        ("dmitrii", "dmtr"),
+        ("dmitry", "dmtr"),
+        ("hmd", "hmd"),
+        ("ali", ""),  # one consonant
+        ("sun", ""),
+        ("3m", ""),  # digits are not romanisations
+    ],
+)
+def test_skeleton_keeps_consonants_once(word: str, key: str) -> None:
+    assert skeleton(word) == key
+
+
+@given(words)
+def test_skeleton_is_idempotent_and_never_longer(word: str) -> None:
+    key = skeleton(word)
+    assert len(key) <= len(word)
+    assert not key or skeleton(key) == key
+
+
+def test_skeleton_match_counts_less_than_a_close_typo() -> None:
+    # A shared skeleton never raises a closer match, and alone stays below review.
+    from partyscreen.settings import REVIEW_THRESHOLD
+
+    assert token_similarity("huawai", "huawei") > SKELETON_SIMILARITY
+    assert token_similarity("husayn", "hussein") == SKELETON_SIMILARITY < REVIEW_THRESHOLD
+    weights = TokenWeights.from_token_sets([("saddam", "hussein"), ("other",)])
+
+    def score(query: tuple[str, ...], name: tuple[str, ...]) -> float:
+        return score_alignment(query, name, align(query, name), weights).score
+
+    assert score(("saddam", "husayn"), ("saddam", "hussein")) >= REVIEW_THRESHOLD
+    assert score(("husayn",), ("hussein",)) < REVIEW_THRESHOLD
+    # A three-letter skeleton word is as short as an acronym: it needs a shared word.
+    assert score(("hmd",), ("ahmed",)) == 0.0
 
 
 def test_max_edits_grows_with_length() -> None:

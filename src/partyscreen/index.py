@@ -4,10 +4,10 @@ The index keeps a vocabulary of every *unit* of every listed name (each token, a
 adjacent tokens read as one; see :mod:`partyscreen.scoring`), with postings that say which
 names hold the unit. A query's single tokens are looked up within
 :func:`~partyscreen.scoring.max_edits` through deletion neighbourhoods (no scan of the
-vocabulary but for the few longest words); its pairs are looked up exactly. The look-up yields,
-for every name that shares anything with the query, the very unit alignments
-:func:`~partyscreen.scoring.align` would compute by brute force, so no pair of strings is
-compared twice.
+vocabulary but for the few longest words), and by consonant skeleton; its pairs are looked up
+exactly. The look-up yields, for every name that shares anything with the query, the very unit
+alignments :func:`~partyscreen.scoring.align` would compute by brute force, so no pair of
+strings is compared twice.
 
 With a threshold, most names are never aligned at all: postings of common words are read only
 as far as a bound allows, and the names reached are first bounded from the weights of the
@@ -34,6 +34,7 @@ from partyscreen.scoring import (
     can_stand_inside,
     edit_similarity,
     max_edits,
+    skeleton,
     supported,
     token_similarity,
     typo_needs_support,
@@ -194,6 +195,12 @@ class NameIndex:
         self._deletions: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in deletions.items()}
         self._deletions2: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in deletions2.items()}
         self._longest = {n: tuple(sorted(words)) for n, words in longest.items()}
+        # Tokens by consonant skeleton: romanisations of one name that vowels tell apart.
+        skeletons: dict[str, list[str]] = defaultdict(list)
+        for token in tokens:
+            if key_ := skeleton(token):
+                skeletons[key_].append(token)
+        self._skeletons: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in skeletons.items()}
         self.similar = lru_cache(maxsize=LOOKUP_CACHE_SIZE)(self._similar)
         #: A token's weight, cached: queries ask for the same tokens' weights again and again.
         self.weight = lru_cache(maxsize=LOOKUP_CACHE_SIZE)(self.weights.weight)
@@ -210,11 +217,17 @@ class NameIndex:
     def _similar(self, unit: str) -> tuple[tuple[str, int, float], ...]:
         """Vocabulary words ``unit`` may match: (word, distance, similarity).
 
-        Exact matches of any unit; for a single token, also the tokens within max_edits.
+        Exact matches of any unit; for a single token, also the tokens within max_edits and
+        those with its consonant skeleton (:func:`~partyscreen.scoring.skeleton`).
         """
         found: dict[str, tuple[str, int, float]] = {}
         if unit in self.vocabulary:
             found[unit] = (unit, 0, 1.0)
+        key = skeleton(unit)
+        if key:
+            for word in self._skeletons.get(key, ()):
+                if word != unit:
+                    found[word] = (word, OSA.distance(unit, word), token_similarity(unit, word))
         n = len(unit)
         edits = max_edits(n)
         if edits == 0:
@@ -232,7 +245,7 @@ class NameIndex:
             m = len(word)
             k = max_edits(min(n, m))
             d = OSA.distance(unit, word, score_cutoff=k)
-            if d <= k:
+            if d <= k and word not in found:
                 found[word] = (word, d, edit_similarity(d, max(n, m)))
         if edits >= 3:
             for length, words in self._longest.items():

@@ -4,8 +4,10 @@ Both names are token sequences from :func:`~partyscreen.normalize.normalize_name
 aligned by *units*: a single token, or two adjacent tokens read as one ("Hik Vision" against
 "Hikvision", "Sense Time" against "SenseTime"). Two tokens match when their edit distance (with
 transpositions) is within :func:`max_edits` of their length; a pair matches a token only
-within :data:`PAIR_MAX_EDITS`. A match's similarity is ``1 - distance / length``. Every token
-takes the best similarity of any unit that covers it.
+within :data:`PAIR_MAX_EDITS`. A match's similarity is ``1 - distance / length``. Two tokens
+that differ only in their vowels ("Husayn" / "Hussein", romanisations of one name) match at
+:data:`SKELETON_SIMILARITY` (see :func:`skeleton`). Every token takes the best similarity of
+any unit that covers it.
 
 From those similarities and the token weights (see :mod:`partyscreen.weights`):
 
@@ -34,6 +36,8 @@ both names have the same tokens.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
+from itertools import groupby
 from operator import mul
 
 import attrs
@@ -51,6 +55,8 @@ __all__ = [
     "QUERY_CONTAINED_WORDS",
     "SHORT_NAME_LETTERS",
     "SHORT_TYPO_LETTERS",
+    "SKELETON_LETTERS",
+    "SKELETON_SIMILARITY",
     "TYPO_COST",
     "Alignment",
     "Score",
@@ -59,6 +65,7 @@ __all__ = [
     "edit_similarity",
     "max_edits",
     "score_alignment",
+    "skeleton",
     "supported",
     "token_similarity",
     "typo_needs_support",
@@ -125,6 +132,18 @@ SHORT_TYPO_LETTERS = 3
 PAIR_MAX_EDITS = 0
 
 
+#: Least consonants of a :func:`skeleton`: "hsn" (Hassan, Husayn) and "hmd" (Ahmed) still
+#: count; "l" (Ali) or "sn" (Sun, Sina) are shared by too many words.
+SKELETON_LETTERS = 3
+
+#: Similarity of two words that share a :func:`skeleton` and are no closer by edits: as much
+#: as one typo in four letters, so that one such word beside an exact one reaches review
+#: ("Saddam Husayn" / "Saddam Hussein") but never matches alone.
+SKELETON_SIMILARITY = 0.7
+
+_NO_VOWELS = str.maketrans("", "", "aeiouy")
+
+
 def max_edits(length: int) -> int:
     """Edits tolerated between two tokens whose shorter one has ``length`` characters.
 
@@ -147,18 +166,44 @@ def token_similarity(a: str, b: str, *, pair: bool = False) -> float:
     """Similarity in [0, 1] of two units; 0.0 when they are too far apart.
 
     ``pair`` says that one of them is two tokens read as one (see :data:`PAIR_MAX_EDITS`).
+    Two single tokens with the same :func:`skeleton` are at least
+    :data:`SKELETON_SIMILARITY` alike, however many vowels tell them apart.
     """
     if a == b:
         return 1.0
     k = max_edits(min(len(a), len(b)))
     if pair:
-        k = min(k, PAIR_MAX_EDITS)
+        return _edit_similarity(a, b, min(k, PAIR_MAX_EDITS))
+    sim = _edit_similarity(a, b, k)
+    if sim < SKELETON_SIMILARITY and skeleton(a) == skeleton(b) != "":
+        return SKELETON_SIMILARITY
+    return sim
+
+
+def _edit_similarity(a: str, b: str, k: int) -> float:
+    """Similarity of two different units within ``k`` edits, else 0.0."""
     if k == 0 or abs(len(a) - len(b)) > k:
         return 0.0
     d = OSA.distance(a, b, score_cutoff=k)
     if d > k:
         return 0.0
     return edit_similarity(d, max(len(a), len(b)))
+
+
+@lru_cache(maxsize=1 << 16)
+def skeleton(token: str) -> str:
+    """A word's consonants, doubled letters once: what romanisations of one name share.
+
+    "Husayn" and "Hussein", "Dmitrii" and "Dmitry", "Nuristani" and "Nooristani" differ in
+    their vowels; Arabic script writes no short vowels, so "أحمد حسن" romanises to "hmd hsn"
+    for "Ahmed Hassan". Empty when fewer than :data:`SKELETON_LETTERS` consonants are left, or
+    for a word with digits: a short skeleton is shared by too many words.
+    """
+    if not token.isalpha():
+        return ""
+    consonants = token.translate(_NO_VOWELS)
+    out = "".join(letter for letter, _ in groupby(consonants))
+    return out if len(out) >= SKELETON_LETTERS else ""
 
 
 def edit_similarity(distance: int, longest: int) -> float:

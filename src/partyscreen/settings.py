@@ -72,5 +72,6 @@ class MatchSettings:
             "common_word_weight": scoring.COMMON_WORD_WEIGHT,
             "min_contained_letters": scoring.MIN_CONTAINED_LETTERS,
             "pair_max_edits": scoring.PAIR_MAX_EDITS,
+            "skeleton_similarity": scoring.SKELETON_SIMILARITY,
             "org_vs_individual": ORG_VS_INDIVIDUAL,
         }

@@ -35,6 +35,7 @@ both names have the same tokens.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from functools import lru_cache
 from itertools import groupby
@@ -132,8 +133,8 @@ SHORT_TYPO_LETTERS = 3
 PAIR_MAX_EDITS = 0
 
 
-#: Least consonants of a :func:`skeleton`: "hsn" (Hassan, Husayn) and "hmd" (Ahmed) still
-#: count; "l" (Ali) or "sn" (Sun, Sina) are shared by too many words.
+#: Least consonants of a :func:`skeleton`: "h*s*n" (Hassan, Husayn) still counts; "*l" (Ali)
+#: or "s*n" (Sun, Sina, Sean) is shared by too many words.
 SKELETON_LETTERS = 3
 
 #: Similarity of two words that share a :func:`skeleton` and are no closer by edits: as much
@@ -141,7 +142,7 @@ SKELETON_LETTERS = 3
 #: ("Saddam Husayn" / "Saddam Hussein") but never matches alone.
 SKELETON_SIMILARITY = 0.7
 
-_NO_VOWELS = str.maketrans("", "", "aeiouy")
+_VOWEL_RUNS = re.compile("[aeiouy]+")
 
 
 def max_edits(length: int) -> int:
@@ -192,18 +193,21 @@ def _edit_similarity(a: str, b: str, k: int) -> float:
 
 @lru_cache(maxsize=1 << 16)
 def skeleton(token: str) -> str:
-    """A word's consonants, doubled letters once: what romanisations of one name share.
+    """A word with each run of vowels as one ``*``, doubled letters once and final vowels
+    dropped: what romanisations of one name share ("h*s*n").
 
-    "Husayn" and "Hussein", "Dmitrii" and "Dmitry", "Nuristani" and "Nooristani" differ in
-    their vowels; Arabic script writes no short vowels, so "أحمد حسن" romanises to "hmd hsn"
-    for "Ahmed Hassan". Empty when fewer than :data:`SKELETON_LETTERS` consonants are left, or
-    for a word with digits: a short skeleton is shared by too many words.
+    "Husayn" and "Hussein", "Tufayli" and "Tufeili", "Dmitrii" and "Dmitry", "Schulze" and
+    "Scholz" differ only in which vowels they write. Where the vowels stand still counts:
+    "Mohammed" (m*h*m*d) and "Mahmoud" (m*hm*d) are two names, not two spellings of one;
+    a key of consonants alone gave them one key, and on the SDN list's Arabic names made the
+    candidate search a third slower. Empty when fewer than :data:`SKELETON_LETTERS`
+    consonants are left, or for a word with digits: a short skeleton is shared by too many
+    words.
     """
     if not token.isalpha():
         return ""
-    consonants = token.translate(_NO_VOWELS)
-    out = "".join(letter for letter, _ in groupby(consonants))
-    return out if len(out) >= SKELETON_LETTERS else ""
+    out = "".join(letter for letter, _ in groupby(_VOWEL_RUNS.sub("*", token))).rstrip("*")
+    return out if len(out) - out.count("*") >= SKELETON_LETTERS else ""
 
 
 def edit_similarity(distance: int, longest: int) -> float:

@@ -32,6 +32,14 @@ def text(name: str) -> str:
         ("Z T E", "zte"),
         ("Hikv1s1on", "hikvision"),  # digits for letters
         ("3M Company", "3m"),  # a real digit name is left alone
+        ("Huawe1", "huawei"),  # a digit read as a letter at the end of a word
+        ("3 Percenters", "three percenters"),  # numbers below 100 in words
+        ("Brigade Forty-Four", "brigade forty four"),
+        ("Brigade 44", "brigade forty four"),
+        ("VTB24", "vtb twenty four"),  # a number glued to a word: 2 is no letter
+        ("Unit 61398", "unit 61398"),  # larger numbers stay digits
+        ("Plant 05", "plant 05"),  # a leading zero makes a code
+        ("1st Bank", "first bank"),
         ("Société Générale S.A.", "societe generale"),  # accents, trailing legal form
         ("ООО Газпром", "gazprom"),  # Cyrillic transliterated, ООО dropped
         ("Dahua Tech & Sci Intl", "dahua technology science international"),
@@ -99,3 +107,9 @@ def test_invisible_characters_vanish(name: str, inserts: list[tuple[int, str]]) 
 @given(names)
 def test_case_and_spacing_do_not_matter(name: str) -> None:
     assert normalize_name(name.upper()) == normalize_name("  " + name.lower().replace(" ", "   "))
+
+
+@given(st.integers(min_value=0, max_value=99), names)
+def test_a_number_reads_the_same_in_digits_and_in_words(number: int, name: str) -> None:
+    words = normalize_name(str(number)).text
+    assert normalize_name(f"{name} {number}") == normalize_name(f"{name} {words}")

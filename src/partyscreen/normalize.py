@@ -13,7 +13,8 @@ in order, and the legal forms that were dropped from it. The steps, in order:
 5. Everything else transliterated to ASCII (accents, Cyrillic, Greek, ...) and lower-cased.
 6. Punctuation to spaces, "&" to "and", apostrophes dropped; runs of single letters joined
    ("H.I.K.V.I.S.I.O.N", "Z T E"); digits inside words read as letters ("Hikv1s1on"), ordinals
-   as words ("1st"); a known word split in two joined again ("Com-pany", "Elect ronic").
+   and numbers below 100 as words ("1st", "44", "VTB24"); a known word split in two joined
+   again ("Com-pany", "Elect ronic").
 7. Abbreviations expanded to one canonical spelling, misspelt long ones too ("Technologief");
    an acronym that spells the other words' initials dropped ("... Center (CARDC)"); stopwords
    and legal forms dropped (unless nothing else is left), misspelt long ones too ("Copany"),
@@ -43,6 +44,7 @@ from partyscreen.vocabulary import (
     LEGAL_FORM_PHRASES,
     LEGAL_FORM_TOKENS,
     LEGAL_FORM_TRAILING_TOKENS,
+    NUMBER_WORDS,
     ORDINALS,
     ORDINARY_WORDS,
     STOPWORDS,
@@ -89,6 +91,20 @@ _KNOWN_WORDS = (
     | frozenset(k for k in ABBREVIATIONS if k.isalpha())
 )
 _JOINABLE_WORDS = frozenset(w for w in _KNOWN_WORDS if len(w) >= 6)
+#: Numbers below 100 as names spell them, by their digits: "forty four" for "44". Not "07":
+#: a leading zero makes a code, not a number.
+_NUMBER_NAMES: dict[str, tuple[str, ...]] = {str(v): (w,) for w, v in NUMBER_WORDS.items()}
+_NUMBER_NAMES.update(
+    {
+        str(tens + unit): (*_NUMBER_NAMES[str(tens)], *_NUMBER_NAMES[str(unit)])
+        for tens in range(20, 100, 10)
+        for unit in range(1, 10)
+    }
+)
+#: A word with a number glued to its end ("EKT2", "VTB24", "Beijing8"): read as the word and
+#: the number when a digit of it is not one read as a letter ("Huawe1" is "Huawei").
+_GLUED_NUMBER = re.compile(r"([a-z]{2,})(\d{1,2})")
+_LEET_DIGITS = frozenset(LEET_DIGITS)
 _CASE_CHANGE = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _WORD = re.compile(r"[A-Za-z]+")
 
@@ -285,14 +301,22 @@ def _join_single_letters(tokens: list[str]) -> list[str]:
     return out
 
 
-def _read_leet(token: str) -> str:
+def _read_token(token: str) -> tuple[str, ...]:
+    """Digits in a token read: an ordinal as a word ("1st"), a number below 100 in words ("3",
+    "44", and "EKT2" or "VTB24" with the number glued on), digits inside a word as letters
+    ("Hikv1s1on")."""
+    if token.isalpha():
+        return (token,)
     if token in ORDINALS:
-        return ORDINALS[token]
-    if token.isalpha() or token.isdigit():
-        return token
+        return (ORDINALS[token],)
+    if token.isdigit():
+        return _NUMBER_NAMES.get(token, (token,))
+    glued = _GLUED_NUMBER.fullmatch(token)
+    if glued and not set(glued[2]) <= _LEET_DIGITS:
+        return (glued[1], *_NUMBER_NAMES.get(glued[2], (glued[2],)))
     if sum(c.isalpha() for c in token) >= 2:
-        return token.translate(_LEET_TABLE)
-    return token
+        return (token.translate(_LEET_TABLE),)
+    return (token,)
 
 
 @lru_cache(maxsize=CACHE_SIZE)
@@ -388,7 +412,7 @@ def normalize_name(text: str) -> NormalizedName:
 
 def _token_pass(raw: list[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """One reading of a token list: join letters, read digits, expand, drop, deduplicate."""
-    raw = _join_split_words([_read_leet(t) for t in _join_single_letters(raw)])
+    raw = _join_split_words([t for word in _join_single_letters(raw) for t in _read_token(word)])
     expanded: list[str] = []
     for tok in raw:
         expanded.extend(_expand(tok))

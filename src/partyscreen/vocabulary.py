@@ -25,6 +25,7 @@ __all__ = [
     "LEGAL_FORM_PHRASES",
     "LEGAL_FORM_TOKENS",
     "LEGAL_FORM_TRAILING_TOKENS",
+    "NUMBER_WORDS",
     "ORDINALS",
     "ORDINARY_WORDS",
     "PLACE_WORDS",
@@ -160,6 +161,18 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
 ORDINALS: dict[str, str] = {
     "1st": "first", "2nd": "second", "3rd": "third", "4th": "fourth", "5th": "fifth",
     "6th": "sixth", "7th": "seventh", "8th": "eighth", "9th": "ninth", "10th": "tenth",
+}  # fmt: skip
+
+#: English number words, the names of numbers below 100 (a tens word and a unit for the
+#: rest): the normaliser writes such numbers in words, so that "3 Percenters" is "Three
+#: Percenters" and "Brigade 44" is "Brigade Forty-Four". Words, not digits, because a word
+#: can still be matched with a typo ("Fourty") and a digit cannot.
+NUMBER_WORDS: dict[str, int] = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+    "seventy": 70, "eighty": 80, "ninety": 90,
 }  # fmt: skip
 
 #: Words dropped from both sides: they carry no identity ("Science and Technology"). Articles

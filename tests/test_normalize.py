@@ -52,6 +52,8 @@ def text(name: str) -> str:
         ("TradingGmbH", "trading"),  # a legal form glued on at a change of case
         ("PJSCVerkhnechonskneftegaz", "verkhnechonskneftegaz"),
         ("Zinc Corp", "zinc"),  # no change of case, no split
+        ("Special sTechnology Center", "special stechnology center"),  # one letter is no word
+        ("Future Systems rPvt. Ltd.", "future systems"),  # a slip read with the legal form
         ("Rosneft Trade Limihted", "rosneft trade"),  # a misspelt long legal form
         ("Joint Stock Company Rosoboronexport", "rosoboronexport"),
     ],

@@ -69,7 +69,7 @@ _LATIN = re.compile(r"[A-Za-z]")
 # "SysdynamicLimited", "PJSCVerkhnechonskneftegaz". Without a case change ("Zinc",
 # "Costco") nothing is split.
 _GLUED_SUFFIX = re.compile(
-    r"(?<=[a-z])(?=(?:Co|Corp|Corporation|Company|Inc|Incorporated|Ltd|Limited|LLC|LLP|GmbH|"
+    r"(?<=[A-Za-z][a-z])(?=(?:Co|Corp|Corporation|Company|Inc|Incorporated|Ltd|Limited|LLC|LLP|GmbH|"
     r"AG|SA|JSC|PJSC|OJSC|CJSC|PLC|OOO)\b)"
 )
 _GLUED_PREFIX = re.compile(r"\b(?:PJSC|OJSC|CJSC|JSC|OOO|LLC|ZAO|OAO|PAO)(?=[A-Z][a-z])")
@@ -189,6 +189,10 @@ def _split_glued_word(match: re.Match[str]) -> str:
     parts = _CASE_CHANGE.split(word)
     if len(parts) < 2:
         return word
+    if len(parts[0]) == 1 and parts[0].islower():
+        # One lower-case letter before a capital is no word: a brand's prefix ("eCommerce")
+        # or a slip of the finger ("sTechnology", "rLtd"), read with the word it stands on.
+        parts[:2] = [parts[0] + parts[1]]
     out = [parts[0]]
     for part in parts[1:]:
         if part.lower() in _KNOWN_WORDS or out[-1].lower() in _KNOWN_WORDS:

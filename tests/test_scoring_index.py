@@ -188,6 +188,23 @@ def test_skeleton_match_counts_less_than_a_close_typo() -> None:
     assert score(("hmd",), ("ahmed",)) == 0.0
 
 
+@pytest.mark.parametrize(
+    ("query", "name", "kind"),
+    [
+        ("saddam husayn", "saddam hussein", "romanisation"),
+        ("huawai", "huawei", "typo"),
+        ("hik vision", "hikvision", "joined"),
+        ("hikvision", "hikvision", "exact"),
+    ],
+)
+def test_explanation_says_how_each_word_matched(query: str, name: str, kind: str) -> None:
+    q, n = tuple(query.split()), tuple(name.split())
+    weights = TokenWeights.from_token_sets([n, ("other",)])
+    features = score_alignment(q, n, align(q, n), weights).features()
+    assert isinstance(features["tokens"], list)
+    assert features["tokens"][-1]["kind"] == kind
+
+
 def test_max_edits_grows_with_length() -> None:
     assert [max_edits(n) for n in (2, 3, 4, 5, 7, 8, 11, 12, 30)] == [0, 1, 1, 1, 1, 2, 2, 3, 3]
 

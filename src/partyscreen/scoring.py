@@ -64,6 +64,7 @@ __all__ = [
     "align",
     "can_stand_inside",
     "edit_similarity",
+    "match_kind",
     "max_edits",
     "score_alignment",
     "skeleton",
@@ -210,6 +211,22 @@ def skeleton(token: str) -> str:
     return out if len(out) - out.count("*") >= SKELETON_LETTERS else ""
 
 
+def match_kind(query_unit: str, name_unit: str, similarity: float) -> str:
+    """How two matched units (a token, or two tokens written with a space) came to match:
+    ``exact``, ``joined`` (a word split in two on one side, "hik vision" / "hikvision"),
+    ``romanisation`` (only the vowels differ, see :func:`skeleton`) or ``typo``."""
+    if similarity == 1.0:
+        return "exact" if query_unit == name_unit else "joined"
+    if (
+        similarity == SKELETON_SIMILARITY
+        and skeleton(query_unit) == skeleton(name_unit) != ""
+        and _edit_similarity(query_unit, name_unit, max_edits(min(len(query_unit), len(name_unit))))
+        < SKELETON_SIMILARITY
+    ):
+        return "romanisation"
+    return "typo"
+
+
 def edit_similarity(distance: int, longest: int) -> float:
     """Similarity of two units ``distance`` edits apart (within bounds), the longer ``longest``
     letters long: what :func:`token_similarity` gives once it knows the distance."""
@@ -269,7 +286,13 @@ class Score:
             "conflicting_words": self.conflict,
             "penalties": {reason: factor for reason, factor in self.penalties},
             "tokens": [
-                {"query": q, "name": n, "similarity": round(s, 4), "weight": round(w, 4)}
+                {
+                    "query": q,
+                    "name": n,
+                    "similarity": round(s, 4),
+                    "weight": round(w, 4),
+                    "kind": match_kind(q, n, s),
+                }
                 for q, n, s, w in self.token_matches
             ],
         }

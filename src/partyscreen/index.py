@@ -4,10 +4,10 @@ The index keeps a vocabulary of every *unit* of every listed name (each token, a
 adjacent tokens read as one; see :mod:`partyscreen.scoring`), with postings that say which
 names hold the unit. A query's single tokens are looked up within
 :func:`~partyscreen.scoring.max_edits` through deletion neighbourhoods (no scan of the
-vocabulary but for the few longest words), and by consonant skeleton; its pairs are looked up
-exactly. The look-up yields, for every name that shares anything with the query, the very unit
-alignments :func:`~partyscreen.scoring.align` would compute by brute force, so no pair of
-strings is compared twice.
+vocabulary but for the few longest words), and by skeleton (the word with its vowels
+blurred); its pairs are looked up exactly. The look-up yields, for every name that shares
+anything with the query, the very unit alignments :func:`~partyscreen.scoring.align` would
+compute by brute force, so no pair of strings is compared twice.
 
 With a threshold, most names are never aligned at all: postings of common words are read only
 as far as a bound allows, and the names reached are first bounded from the weights of the
@@ -195,7 +195,7 @@ class NameIndex:
         self._deletions: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in deletions.items()}
         self._deletions2: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in deletions2.items()}
         self._longest = {n: tuple(sorted(words)) for n, words in longest.items()}
-        # Tokens by consonant skeleton: romanisations of one name that vowels tell apart.
+        # Tokens by skeleton: romanisations of one name that only their vowels tell apart.
         skeletons: dict[str, list[str]] = defaultdict(list)
         for token in tokens:
             if key_ := skeleton(token):
@@ -218,7 +218,7 @@ class NameIndex:
         """Vocabulary words ``unit`` may match: (word, distance, similarity).
 
         Exact matches of any unit; for a single token, also the tokens within max_edits and
-        those with its consonant skeleton (:func:`~partyscreen.scoring.skeleton`).
+        those with its skeleton (:func:`~partyscreen.scoring.skeleton`).
         """
         found: dict[str, tuple[str, int, float]] = {}
         if unit in self.vocabulary:

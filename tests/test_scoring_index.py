@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 import re
 
@@ -268,6 +269,45 @@ def test_short_typo_counts_only_beside_a_shared_word() -> None:
     assert score(("atn", "international"), ("ate", "international")) == pytest.approx(
         score(("xyz", "international"), ("ate", "international"))
     )
+
+
+#: Words for names whose units tie: ordinary words ("unknown", "star"), others, and glued pairs.
+_TIE_WORDS = ["aa", "unknown", "star", "nova", "zhong", "aaunknown", "novastar", "unknwn"]
+
+
+_tie_names = st.lists(
+    st.sampled_from([*_TIE_WORDS, "technology", "international"]),
+    min_size=1,
+    max_size=4,
+    unique=True,
+).map(tuple)
+
+
+@given(_tie_names, _tie_names, st.lists(_tie_names, max_size=3), st.randoms(use_true_random=False))
+def test_score_does_not_depend_on_the_order_of_alignments(
+    q: tuple[str, ...], n: tuple[str, ...], others: list[tuple[str, ...]], rng: random.Random
+) -> None:
+    # The index hands alignments over in another order than align(): equally good units must
+    # not make the two score differently ("aaunknown unknown" against "Aa Unknown").
+    weights = TokenWeights.from_token_sets([n, *others])
+    alignments = align(q, n)
+    shuffled = rng.sample(alignments, len(alignments))
+    assert score_alignment(q, n, shuffled, weights) == score_alignment(q, n, alignments, weights)
+
+
+def test_equally_good_units_score_alike_in_any_order() -> None:
+    # Found by the brute-force index test: "aaunknown" matches "Aa Unknown" as a pair and,
+    # by skeleton, "unknown" as a token; "unknown" (an ordinary word) matches it too. Which
+    # of two exact units a name token kept depended on the order of the alignments.
+    listed = [tokens("Aa Unknown Co., Ltd."), tokens("Aa Unknown Technology International")]
+    weights = TokenWeights.from_token_sets(listed)
+    q, n = ("aaunknown", "unknown", "echnology", "nternational"), listed[0]
+    alignments = align(q, n)
+    scores = [
+        score_alignment(q, n, list(order), weights).score
+        for order in itertools.permutations(alignments)
+    ]
+    assert scores == [pytest.approx(0.8)] * len(scores)
 
 
 @settings(max_examples=200, deadline=None)

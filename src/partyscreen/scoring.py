@@ -435,13 +435,15 @@ def score_alignment(
     nsim = [0.0] * len(name)
     best: dict[int, tuple[float, int, int, int, int]] = {}
     name_best: dict[int, tuple[float, int, int, int, int]] = {}
+    # Each token's best unit; of equally good ones the first by position, so that the score
+    # does not depend on the order the alignments come in (the index's differs from align's).
     for qs, qe, cs, ce, sim in alignments:
         for i in range(qs, qe):
-            if sim > qsim[i]:
+            if sim > qsim[i] or (sim == qsim[i] and (qs, qe, cs, ce) < best[i][1:]):
                 qsim[i] = sim
                 best[i] = (sim, qs, qe, cs, ce)
         for j in range(cs, ce):
-            if sim > nsim[j]:
+            if sim > nsim[j] or (sim == nsim[j] and (qs, qe, cs, ce) < name_best[j][1:]):
                 nsim[j] = sim
                 name_best[j] = (sim, qs, qe, cs, ce)
         if qe - qs == 1 and ce - cs == 1 and nw[cs] < qw[qs]:

@@ -150,6 +150,7 @@ def test_names_of_ordinary_words_are_still_found(query: str, fragment: str) -> N
         ("typo in a three-letter word", "Aad Motors Property Choice", "azad motors"),
         ("romanised with other vowels", "Subhi Tufeili", "tufayli"),
         ("a letter slipped before a capital", "Special sTechnology Center", "special techn"),
+        ("truncated to one long word", "Oystercredit Ltd", "oystercredit"),
     ],
 )
 def test_listed_party_with_junk_is_found(kind: str, query: str, fragment: str) -> None:

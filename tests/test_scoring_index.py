@@ -16,6 +16,7 @@ from partyscreen.scoring import (
     SKELETON_SIMILARITY,
     align,
     max_edits,
+    query_can_stand_inside,
     score_alignment,
     skeleton,
     token_similarity,
@@ -204,6 +205,19 @@ def test_explanation_says_how_each_word_matched(query: str, name: str, kind: str
     features = score_alignment(q, n, align(q, n), weights).features()
     assert isinstance(features["tokens"], list)
     assert features["tokens"][-1]["kind"] == kind
+
+
+def test_one_long_coined_word_can_stand_for_a_longer_name() -> None:
+    listed = [("oystercredit", "ogb"), ("intercontinental", "aviacion"), ("popular", "bank")]
+    weights = TokenWeights.from_token_sets([*listed, ("other",)])
+
+    def inside(query: tuple[str, ...]) -> bool:
+        return query_can_stand_inside(query, [weights.weight(t) for t in query])
+
+    assert inside(("oystercredit",))  # twelve letters, coined
+    assert not inside(("intercontinental",))  # long, but an ordinary word
+    assert not inside(("popular",))  # short
+    assert inside(("popular", "oystercredit"))  # two distinctive words, as before
 
 
 def test_max_edits_grows_with_length() -> None:

@@ -29,11 +29,11 @@ from partyscreen.scoring import (
     CONFLICT_WEIGHT,
     CONTAINMENT_SCORE,
     PAIR_MAX_EDITS,
-    QUERY_CONTAINED_WORDS,
     Alignment,
     can_stand_inside,
     edit_similarity,
     max_edits,
+    query_can_stand_inside,
     skeleton,
     supported,
     token_similarity,
@@ -329,9 +329,7 @@ class NameIndex:
         # the cut when every query word has a light match; otherwise such a name holds a
         # heavy unit of the query and is bounded with the others below.
         # Whether the query can count as contained in a name, and a name in the query.
-        query_inside = contained and can_stand_inside(
-            query, q_weights, min_words=QUERY_CONTAINED_WORDS
-        )
+        query_inside = contained and query_can_stand_inside(query, q_weights)
         containable = self._containable
         whole_query = query_inside and heavy_q == 0.0
         # One cut for every light unit of this query, so that a name inside it is reached

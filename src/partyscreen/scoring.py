@@ -331,8 +331,9 @@ def _contained(
 def query_can_stand_inside(query: Sequence[str], weights: Sequence[float]) -> bool:
     """Whether a query is distinctive enough to count as contained in a longer listed name, all
     its words matched: :data:`QUERY_CONTAINED_WORDS` distinctive words, or one of
-    :data:`QUERY_LONG_WORD_LETTERS` letters or more that is no ordinary word. Like
-    :func:`can_stand_inside`, it only ever fails when weights are lowered."""
+    :data:`QUERY_LONG_WORD_LETTERS` letters or more that is no ordinary word. As with
+    :func:`can_stand_inside`, lowering weights never makes a query pass that failed with its
+    own weights, so the index may decide it before scoring."""
     words, letters = _distinctive(query, weights)
     if words == 1 and letters >= QUERY_LONG_WORD_LETTERS:
         return not any(

@@ -286,24 +286,28 @@ def test_short_typo_counts_only_beside_a_shared_word() -> None:
     )
 
 
-#: Words for names whose units tie: ordinary words ("unknown", "star"), others, and glued pairs.
-_TIE_WORDS = ["aa", "unknown", "star", "nova", "zhong", "aaunknown", "novastar", "unknwn"]
-
+#: Words for names whose units tie: ordinary words ("unknown", "star"), glued pairs that also
+#: share a skeleton with a word ("aaunknown"), generic words and misspellings of them.
+_TIE_WORDS = ["aa", "unknown", "star", "nova", "aaunknown", "novastar", "technology",
+              "echnology", "international", "nternational"]  # fmt: skip
 
 _tie_names = st.lists(
-    st.sampled_from([*_TIE_WORDS, "technology", "international"]),
+    st.sampled_from(_TIE_WORDS),
     min_size=1,
     max_size=4,
     unique=True,
 ).map(tuple)
 
 
+@settings(max_examples=1000, deadline=None)
 @given(_tie_names, _tie_names, st.lists(_tie_names, max_size=3), st.randoms(use_true_random=False))
 def test_score_does_not_depend_on_the_order_of_alignments(
     q: tuple[str, ...], n: tuple[str, ...], others: list[tuple[str, ...]], rng: random.Random
 ) -> None:
     # The index hands alignments over in another order than align(): equally good units must
-    # not make the two score differently ("aaunknown unknown" against "Aa Unknown").
+    # not make the two score differently ("aaunknown unknown" against "Aa Unknown"). With the
+    # first of equal units kept instead, this fails on about half of all seeds; the case below
+    # fails always.
     weights = TokenWeights.from_token_sets([n, *others])
     alignments = align(q, n)
     shuffled = rng.sample(alignments, len(alignments))

@@ -334,7 +334,13 @@ def query_can_stand_inside(query: Sequence[str], weights: Sequence[float]) -> bo
     :data:`QUERY_LONG_WORD_LETTERS` letters or more that is no ordinary word. As with
     :func:`can_stand_inside`, lowering weights never makes a query pass that failed with its
     own weights, so the index may decide it before scoring."""
-    words, letters = _distinctive(query, weights)
+    return _query_stands_inside(query, weights, *_distinctive(query, weights))
+
+
+def _query_stands_inside(
+    query: Sequence[str], weights: Sequence[float], words: int, letters: int
+) -> bool:
+    """:func:`query_can_stand_inside`, given the query's distinctive words and letters."""
     if words == 1 and letters >= QUERY_LONG_WORD_LETTERS:
         return not any(
             w > GENERIC_WEIGHT and t in ORDINARY_WORDS for t, w in zip(query, weights, strict=True)
@@ -476,15 +482,7 @@ def score_alignment(
     # The words a query is contained by, before ordinary words are weakened (below): a
     # truncated name ("Federal Security Service" for the FSB's full entry) is still that name.
     q_words, q_letters = _distinctive(query, qw)
-    # 0.0 not in qsim and query_can_stand_inside(query, qw), from the counts at hand.
-    contained_query = 0.0 not in qsim and (
-        (q_words >= QUERY_CONTAINED_WORDS and q_letters >= MIN_CONTAINED_LETTERS)
-        or (
-            q_words == 1
-            and q_letters >= QUERY_LONG_WORD_LETTERS
-            and query_can_stand_inside(query, qw)
-        )
-    )
+    contained_query = 0.0 not in qsim and _query_stands_inside(query, qw, q_words, q_letters)
     # A very short name ("SL", "HUA") cannot carry a longer one: the other's extra words,
     # however generic, count as if they contradicted it ("SL Science Holding" is not "SL").
     short = q_letters < SHORT_NAME_LETTERS or _distinctive(name, nw)[1] < SHORT_NAME_LETTERS

@@ -61,3 +61,27 @@ def test_cached_results_tell_a_company_query_from_a_person_query() -> None:
         for name, result in zip(order, many, strict=True):
             assert result.best is not None
             assert result.best.score == pytest.approx(expected[name])
+
+
+def test_equal_scores_rank_the_entity_spelt_as_the_query_first() -> None:
+    # Two entries whose names hold the same words in another order both score 1.0 against
+    # either spelling; the one listed as written comes first, whatever their names' order.
+    def person(id_: str, name: str) -> ListedEntity:
+        return ListedEntity(
+            id=id_, name=name, list_code="SDN", list_name="SDN", entity_type="individual"
+        )
+
+    entities = [
+        person("SDN-1", "Luqman Yasin Yunus Shgragi"),
+        person("SDN-2", "Yunus Luqman Yasin Shgragi"),
+    ]
+    screener = Screener([ScreeningList(name="t", sha256="0" * 64, entities=entities)])
+    for query, expected in [
+        ("Yunus Luqman Yasin Shgragi", "SDN-2"),
+        ("Luqman Yasin Yunus Shgragi", "SDN-1"),
+        ("Yunus Lyqman Yasin Shgragi", "SDN-2"),
+    ]:
+        result = screener.screen(query)
+        first, second = result.matches
+        assert first.score == second.score
+        assert first.entity.id == expected, query

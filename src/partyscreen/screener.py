@@ -10,6 +10,7 @@ from datetime import date
 from os import PathLike
 
 import attrs
+from rapidfuzz import fuzz
 
 from partyscreen._version import __version__
 from partyscreen.errors import EmptyNameError
@@ -250,8 +251,17 @@ class Screener:
                     normalized_name=" ".join(tokens),
                     detail=detail,
                 )
+        # Entities with equal scores go closest spelling first: a query of one listed name
+        # reordered or misspelt ranks the entity listed as written above its namesakes.
         ranked = sorted(
-            best.values(), key=lambda m: (-m.score, m.entity.name, m.entity.id, m.entity.list_code)
+            best.values(),
+            key=lambda m: (
+                -m.score,
+                -fuzz.ratio(query.text, m.normalized_name),
+                m.entity.name,
+                m.entity.id,
+                m.entity.list_code,
+            ),
         )
         matches = (
             self._annotate(ranked, query.text, deal or Deal(), deal_day, limit) if ranked else ()

@@ -40,6 +40,14 @@ def text(name: str) -> str:
         ("Unit 61398", "unit 61398"),  # larger numbers stay digits
         ("Plant 05", "plant 05"),  # a leading zero makes a code
         ("1st Bank", "first bank"),
+        ("54th Research Institute", "fifty four research institute"),  # not "sath"
+        ("CETC 12th Institute", "cetc twelve institute"),  # not "i2th"
+        ("811th Institute", "811 institute"),
+        ("32Group China", "thirty two group china"),  # a number glued to the front
+        ("5ugon", "sugon"),  # but a digit read as a letter stays a letter
+        ("Lerma T.r.a.d.i.n.g S.A.", "lerma trading"),  # a dotted word, a dotted legal form
+        ("AdCom Systems", "adcom systems"),  # a short known word is a brand's syllable
+        ("Fadjr Marine Inds", "fadjr marine industry"),
         ("Société Générale S.A.", "societe generale"),  # accents, trailing legal form
         ("ООО Газпром", "gazprom"),  # Cyrillic transliterated, ООО dropped
         ("Dahua Tech & Sci Intl", "dahua technology science international"),

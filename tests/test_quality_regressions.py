@@ -151,6 +151,10 @@ def test_names_of_ordinary_words_are_still_found(query: str, fragment: str) -> N
         ("romanised with other vowels", "Subhi Tufeili", "tufayli"),
         ("a letter slipped before a capital", "Special sTechnology Center", "special techn"),
         ("truncated to one long word", "Oystercredit Ltd", "oystercredit"),
+        ("a brand's short first syllable", "Systems AdCom", "adcom"),
+        ("a dotted word before a dotted legal form", "Lerma T.r.a.d.i.n.g S.A.", "lerma"),
+        ("a number glued to the front", "32Group China Ltd.", "32 group"),
+        ("an ordinal", "Fifty-Four Research Institute of China", "54th research"),
     ],
 )
 def test_listed_party_with_junk_is_found(kind: str, query: str, fragment: str) -> None:

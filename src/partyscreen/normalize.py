@@ -73,6 +73,11 @@ _GLUED_SUFFIX = re.compile(
     r"AG|SA|JSC|PJSC|OJSC|CJSC|PLC|OOO)\b)"
 )
 _GLUED_PREFIX = re.compile(r"\b(?:PJSC|OJSC|CJSC|JSC|OOO|LLC|ZAO|OAO|PAO)(?=[A-Z][a-z])")
+#: Letters a known word needs before it is split off the word glued after it at a change of
+#: case ("CargoService"). A shorter one is more often a brand's first syllable: "AdCom",
+#: "CoStar" and "AgriTech" are not the legal forms AD, Co and AG. Known words glued *after* a
+#: word still split at any length ("SolutionSdn").
+GLUED_PREFIX_LETTERS = 4
 #: Legal-form words long enough that a typo in them is still recognisable ("Limihted",
 #: "Copany"): a word of six letters or more within one edit of one of them.
 _LONG_LEGAL_FORMS = tuple(w for w in LEGAL_FORM_TOKENS if len(w) >= 7)
@@ -105,6 +110,16 @@ _NUMBER_NAMES.update(
 #: the number when a digit of it is not one read as a letter ("Huawe1" is "Huawei").
 _GLUED_NUMBER = re.compile(r"([a-z]{2,})(\d{1,2})")
 _LEET_DIGITS = frozenset(LEET_DIGITS)
+#: A number glued to the front of a word ("32Group", "21Vianet"), read as the number and the word
+#: under the same rule as a number glued to the end.
+_LEADING_NUMBER = re.compile(r"(\d{1,2})([a-z]{2,})")
+#: A number written as an ordinal ("54th", "21st", "811th"): read as the number (in words
+#: below 100), not as a word with digits for letters ("sath").
+_ORDINAL = re.compile(r"(\d+)(st|nd|rd|th)")
+#: Three or more letters each followed by a dot ("T.r.a.d.i.n.g", "H.I.K.V.I.S.I.O.N."): one
+#: word, read before punctuation turns the dots into spaces, so that a dotted word stays apart
+#: from the dotted legal form after it ("T.r.a.d.i.n.g S.A.").
+_DOTTED_WORD = re.compile(r"(?<![A-Za-z.])(?:[A-Za-z]\.){3,}(?:[A-Za-z](?![A-Za-z]))?")
 _CASE_CHANGE = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _WORD = re.compile(r"[A-Za-z]+")
 
@@ -195,7 +210,10 @@ def _split_glued_word(match: re.Match[str]) -> str:
         parts[:2] = [parts[0] + parts[1]]
     out = [parts[0]]
     for part in parts[1:]:
-        if part.lower() in _KNOWN_WORDS or out[-1].lower() in _KNOWN_WORDS:
+        before = out[-1].lower()
+        if part.lower() in _KNOWN_WORDS or (
+            before in _KNOWN_WORDS and len(before) >= GLUED_PREFIX_LETTERS
+        ):
             out.append(part)
         else:
             out[-1] += part
@@ -305,19 +323,32 @@ def _join_single_letters(tokens: list[str]) -> list[str]:
     return out
 
 
+def _ordinal_suffix(number: int) -> str:
+    """The English ordinal suffix of a number: "st" for 21, "th" for 11 and 54."""
+    if number % 100 in (11, 12, 13):
+        return "th"
+    return {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+
+
 def _read_token(token: str) -> tuple[str, ...]:
-    """Digits in a token read: an ordinal as a word ("1st"), a number below 100 in words ("3",
-    "44", and "EKT2" or "VTB24" with the number glued on), digits inside a word as letters
-    ("Hikv1s1on")."""
+    """Digits in a token read: an ordinal as a word ("1st"; "54th" as the number), a number
+    below 100 in words ("3", "44", and "EKT2", "VTB24" or "32Group" with the number glued on),
+    digits inside a word as letters ("Hikv1s1on")."""
     if token.isalpha():
         return (token,)
     if token in ORDINALS:
         return (ORDINALS[token],)
     if token.isdigit():
         return _NUMBER_NAMES.get(token, (token,))
+    ordinal = _ORDINAL.fullmatch(token)
+    if ordinal and ordinal[2] == _ordinal_suffix(int(ordinal[1])):
+        return _NUMBER_NAMES.get(ordinal[1].lstrip("0") or "0", (ordinal[1],))
     glued = _GLUED_NUMBER.fullmatch(token)
     if glued and not set(glued[2]) <= _LEET_DIGITS:
         return (glued[1], *_NUMBER_NAMES.get(glued[2], (glued[2],)))
+    leading = _LEADING_NUMBER.fullmatch(token)
+    if leading and not set(leading[1]) <= _LEET_DIGITS:
+        return (*_NUMBER_NAMES.get(leading[1], (leading[1],)), leading[2])
     if sum(c.isalpha() for c in token) >= 2:
         return (token.translate(_LEET_TABLE),)
     return (token,)
@@ -393,6 +424,7 @@ def normalize_name(text: str) -> NormalizedName:
     text = unicodedata.normalize("NFKC", text)
     text = _strip_invisible(text)
     text = _fold_homoglyphs(text)
+    text = _DOTTED_WORD.sub(lambda m: m.group().replace(".", "").lower() + " ", text)
     text = _GLUED_PREFIX.sub(lambda m: m.group() + " ", _GLUED_SUFFIX.sub(" ", text))
     text = _WORD.sub(_split_glued_word, text)
     text = _HAN_RUN.sub(lambda m: _segment_han(m.group()), text)

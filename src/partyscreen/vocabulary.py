@@ -140,6 +140,7 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
         "intel": "intelligence",
         "electronic": "electronics",
         "industries": "industry",
+        "inds": "industry",
         "industrial": "industry",
         "networks": "network",
         "municipality": "municipal",

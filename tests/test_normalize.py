@@ -64,6 +64,9 @@ def text(name: str) -> str:
         ("Future Systems rPvt. Ltd.", "future systems"),  # a slip read with the legal form
         ("Rosneft Trade Limihted", "rosneft trade"),  # a misspelt long legal form
         ("Joint Stock Company Rosoboronexport", "rosoboronexport"),
+        ("Open Jhoint Stock Company Kontsern Izhmash", "kontsern izhmash"),  # a typo in a phrase
+        ("Obshchestvo S Ogranichennoi Otvetstvennostyu Tyumentransgaz", "tyumentransgaz"),
+        ("Joint Stick Company Alfa", "joint stick alfa"),  # but not into an ordinary word
     ],
 )
 def test_latin_names(raw: str, expected: str) -> None:

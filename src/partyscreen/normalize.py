@@ -392,23 +392,57 @@ _PHRASES_BY_FIRST: dict[str, tuple[tuple[str, ...], ...]] = {
 }
 
 
+#: The legal-form phrases by their second word: a phrase whose first word is misspelt
+#: ("Jhoint Stock") is found by the second.
+_PHRASES_BY_SECOND: dict[str, tuple[tuple[str, ...], ...]] = {
+    second: tuple(p for p in LEGAL_FORM_PHRASES if p[1] == second)
+    for second in dict.fromkeys(p[1] for p in LEGAL_FORM_PHRASES)
+}
+
+#: Letters a word of a legal-form phrase needs before one typo in it still reads as the
+#: phrase: "Open Jhoint Stock" is "Open Joint Stock", while the short words ("mit", "cu")
+#: must be exact.
+PHRASE_TYPO_LETTERS = 4
+
+
+def _phrase_length(tokens: list[str], i: int) -> int:
+    """Length of the legal-form phrase that starts at ``tokens[i]``, or 0: exact, or with one
+    word of :data:`PHRASE_TYPO_LETTERS` letters or more misspelt by one edit."""
+    for phrase in _PHRASES_BY_FIRST.get(tokens[i], ()):
+        if tuple(tokens[i : i + len(phrase)]) == phrase:
+            return len(phrase)
+    second = tokens[i + 1] if i + 1 < len(tokens) else ""
+    for phrase in (*_PHRASES_BY_FIRST.get(tokens[i], ()), *_PHRASES_BY_SECOND.get(second, ())):
+        window = tokens[i : i + len(phrase)]
+        if len(window) < len(phrase):
+            continue
+        wrong = [(a, b) for a, b in zip(window, phrase, strict=True) if a != b]
+        if (
+            len(wrong) == 1
+            and len(wrong[0][1]) >= PHRASE_TYPO_LETTERS
+            and wrong[0][0] not in ORDINARY_WORDS
+            and OSA.distance(*wrong[0], score_cutoff=1) <= 1
+        ):
+            return len(phrase)
+    return 0
+
+
 def _drop_legal_forms(tokens: list[str]) -> tuple[list[str], list[str]]:
     kept: list[str] = []
     dropped: list[str] = []
     i = 0
     while i < len(tokens):
-        for phrase in _PHRASES_BY_FIRST.get(tokens[i], ()):
-            if tuple(tokens[i : i + len(phrase)]) == phrase:
-                dropped.extend(phrase)
-                i += len(phrase)
-                break
+        length = _phrase_length(tokens, i)
+        if length:
+            dropped.extend(tokens[i : i + length])
+            i += length
+            continue
+        tok = tokens[i]
+        if _is_legal_form(tok):
+            dropped.append(tok)
         else:
-            tok = tokens[i]
-            if _is_legal_form(tok):
-                dropped.append(tok)
-            else:
-                kept.append(tok)
-            i += 1
+            kept.append(tok)
+        i += 1
     while kept and kept[-1] in LEGAL_FORM_TRAILING_TOKENS and len(kept) > 1:
         dropped.append(kept.pop())
     while kept and kept[0] in LEGAL_FORM_LEADING_TOKENS and len(kept) > 1:

@@ -9,7 +9,8 @@ words = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=2, max_size=12)
 
 #: Generic and place words, which weigh little and which the index treats apart.
 GENERIC = ["Technology", "International", "Group", "Hangzhou", "Digital", "Trading", "Tech",
-           "Industrial", "Systems", "Beijing", "Information", "Science"]  # fmt: skip
+           "Industrial", "Systems", "Beijing", "Information", "Science", "Holding",
+           "Electronic"]  # fmt: skip
 
 #: A name's words: mostly distinctive, sometimes generic.
 name_words = st.lists(st.one_of(words, words, st.sampled_from(GENERIC)), min_size=1, max_size=5)

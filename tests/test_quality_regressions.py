@@ -109,6 +109,8 @@ def csl_screener() -> Screener:
         ("Beijing Beetech Inc.", "place words that differ (Wuxi Beetech)"),
         ("ATN International, Inc.", "a typo in a short acronym (A.T.E. International)"),
         ("RUM Group Inc.", "a typo in a short acronym beside a generic word (RCM Group)"),
+        ("Intel Corporation", "a brand read as a spelling of a generic word (INTER)"),
+        ("Sieyuan Electric Co., Ltd.", "a word read as a spelling's typo (Siyuan Electronic)"),
     ],
 )
 def test_fixed_false_positives_stay_clear(query: str, cause: str) -> None:
@@ -155,6 +157,8 @@ def test_names_of_ordinary_words_are_still_found(query: str, fragment: str) -> N
         ("a dotted word before a dotted legal form", "Lerma T.r.a.d.i.n.g S.A.", "lerma"),
         ("a number glued to the front", "32Group China Ltd.", "32 group"),
         ("an ordinal", "Fifty-Four Research Institute of China", "54th research"),
+        ("a typo in a spelling of a generic word", "Leondica Tolding Ltd", "leondica"),
+        ("a typo in an abbreviation", "Makkays Hi-Teoch Systems", "makkays"),
     ],
 )
 def test_listed_party_with_junk_is_found(kind: str, query: str, fragment: str) -> None:

@@ -100,6 +100,26 @@ def test_index_never_loses_a_candidate(
         assert score == pytest.approx(expected[number])
 
 
+@settings(max_examples=100, deadline=None)
+@given(st.lists(names, min_size=1, max_size=15), st.randoms(use_true_random=False), st.data())
+def test_index_finds_names_misspelt_on_the_list(
+    listed: list[str], rng: random.Random, data: st.DataObject
+) -> None:
+    # The other way round: the list's names carry the typos ("Holdin", "Teh") and the query
+    # is clean, so that a clean canonical word must find misspellings of its other spellings.
+    index = NameIndex([t for t in (tokens(noisy(rng, n)) for n in listed) if t])
+    if not len(index):
+        return
+    query = tokens(data.draw(st.sampled_from(listed)))
+    if not query:
+        return
+    expected = brute_force(index, query)
+    assert indexed(index, query) == pytest.approx(expected)
+    pruned = indexed(index, query, 0.75)
+    assert pruned == pytest.approx({n: s for n, s in expected.items() if n in pruned})
+    assert {n for n, s in expected.items() if s >= 0.75} <= set(pruned)
+
+
 @given(st.lists(names, min_size=1, max_size=10))
 def test_every_listed_name_finds_itself_with_score_one(listed: list[str]) -> None:
     index = NameIndex([t for t in (tokens(n) for n in listed) if t])
@@ -138,6 +158,9 @@ def test_token_similarity_is_symmetric_and_bounded(a: str, b: str) -> None:
         ("nuristani", "nooristani", True),
         ("tufayli", "tufeili", True),
         ("mohammed", "mahmoud", False),  # the vowels stand elsewhere: another name
+        ("tolding", "holdings", True),  # one typo from "holding", another spelling
+        ("teoch", "technology", True),  # one typo from "tech"
+        ("electric", "electronics", False),  # a word of its own, not a misspelt spelling
         ("sun", "sina", False),  # two consonants are too few to tell words apart
     ],
 )

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 from rapidfuzz import process
@@ -40,6 +40,7 @@ from partyscreen.scoring import (
     typo_needs_support,
     units,
 )
+from partyscreen.vocabulary import SPELLINGS
 from partyscreen.weights import GENERIC_WEIGHT, TokenWeights
 
 __all__ = ["COMMON_NAMES", "COMMON_SHARE", "KEY_THRESHOLD", "LOOKUP_CACHE_SIZE", "NameIndex"]
@@ -83,6 +84,68 @@ def _deletions2(word: str) -> set[str]:
         # The second deletion at or after the first: each pair of positions once.
         out.update([shorter[:j] + shorter[j + 1 :] for j in range(i, n - 1)])
     return out
+
+
+def _keys(word: str) -> tuple[set[str], set[str]]:
+    """A look-up's deletion keys: one-letter, and two-letter when two edits are allowed."""
+    return _deletions(word), _deletions2(word) if max_edits(len(word)) >= 2 else set()
+
+
+class _EditNeighbours:
+    """Words within :func:`~partyscreen.scoring.max_edits` of a look-up, by deletion
+    neighbourhoods as in SymSpell: two words within d edits (with transpositions) become equal
+    after at most d deletions from each, so every word is filed under itself and its one-letter
+    deletions, and the long words (two edits allowed) under their two-letter deletions too; a
+    look-up then needs no scan. Only the longest words (three edits) are scanned, by length,
+    and they are few.
+    """
+
+    def __init__(self, words: Iterable[str]) -> None:
+        deletions: dict[str, list[str]] = defaultdict(list)
+        deletions2: dict[str, list[str]] = defaultdict(list)
+        longest: dict[int, list[str]] = defaultdict(list)
+        for word in words:
+            edits = max_edits(len(word))
+            if edits == 0:
+                continue
+            for key in _deletions(word):
+                deletions[key].append(word)
+            if edits >= 2:
+                for key in _deletions2(word):
+                    deletions2[key].append(word)
+            if edits >= 3:
+                longest[len(word)].append(word)
+        self._deletions = {k: tuple(v) for k, v in deletions.items()}
+        self._deletions2 = {k: tuple(v) for k, v in deletions2.items()}
+        self._longest = {n: tuple(sorted(v)) for n, v in longest.items()}
+
+    def near(self, unit: str, keys: set[str], keys2: set[str]) -> dict[str, int]:
+        """The words within max_edits of ``unit`` (but itself), with their distances, given the
+        unit's :func:`_deletions` and (when it may be two edits off) :func:`_deletions2`."""
+        n = len(unit)
+        # A word of seven letters or fewer is at most one edit away (max_edits of the shorter):
+        # one-letter deletions find it. Longer words two edits away share a two-letter one.
+        # The words filed under the keys are gathered first (set updates, at C speed), then
+        # each is checked once.
+        near: set[str] = set()
+        near.update(*filter(None, map(self._deletions.get, keys)))
+        near.update(*filter(None, map(self._deletions2.get, keys2)))
+        near.discard(unit)
+        out: dict[str, int] = {}
+        for word in near:
+            k = max_edits(min(n, len(word)))
+            d = OSA.distance(unit, word, score_cutoff=k)
+            if d <= k:
+                out[word] = d
+        if max_edits(n) >= 3:
+            for length, words in self._longest.items():
+                if abs(length - n) > 3:
+                    continue
+                hits = process.extract(unit, words, scorer=OSA.distance, score_cutoff=3, limit=None)
+                for word, dist, _idx in hits:
+                    if word != unit and dist <= max_edits(min(n, length)):
+                        out[word] = int(dist)
+        return out
 
 
 class NameIndex:
@@ -171,30 +234,15 @@ class NameIndex:
             )
         self._anchors: dict[str, tuple[int, ...]] = {k: tuple(v) for k, v in anchors.items()}
         self.vocabulary: frozenset[str] = frozenset(self._heavy) | frozenset(self._light)
-        # Fuzzy look-up structures over single tokens (pairs are joined split words and only
-        # ever match exactly). Deletion neighbourhoods, as in SymSpell: two words within d
-        # edits (with transpositions) become equal after at most d deletions from each, so
-        # every token is filed under itself and its one-letter deletions, and the long tokens
-        # (two edits allowed) under their two-letter deletions too; a look-up then needs no
-        # scan. Only the longest tokens (three edits) are scanned, by length, and they are few.
+        # Fuzzy look-up over single tokens (pairs are joined split words and only ever match
+        # exactly), and over the other spellings of the canonical words the names use
+        # ("holding" for "holdings", see token_similarity).
         tokens = {t for name in self.names for t in name}
-        deletions: dict[str, list[str]] = defaultdict(list)
-        deletions2: dict[str, list[str]] = defaultdict(list)
-        longest: dict[int, list[str]] = defaultdict(list)
-        for token in tokens:
-            edits = max_edits(len(token))
-            if edits == 0:
-                continue
-            for key_ in _deletions(token):
-                deletions[key_].append(token)
-            if edits >= 2:
-                for key_ in _deletions2(token):
-                    deletions2[key_].append(token)
-            if edits >= 3:
-                longest[len(token)].append(token)
-        self._deletions: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in deletions.items()}
-        self._deletions2: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in deletions2.items()}
-        self._longest = {n: tuple(sorted(words)) for n, words in longest.items()}
+        self._tokens = _EditNeighbours(tokens)
+        self._spelling_of: dict[str, str] = {
+            spelling: word for word in tokens for spelling in SPELLINGS.get(word, ())
+        }
+        self._spellings = _EditNeighbours(self._spelling_of)
         # Tokens by skeleton: romanisations of one name that only their vowels tell apart.
         skeletons: dict[str, list[str]] = defaultdict(list)
         for token in tokens:
@@ -228,33 +276,21 @@ class NameIndex:
             for word in self._skeletons.get(key, ()):
                 if word != unit:
                     found[word] = (word, OSA.distance(unit, word), token_similarity(unit, word))
-        n = len(unit)
-        edits = max_edits(n)
-        if edits == 0:
+        if max_edits(len(unit)) == 0:
             return tuple(found.values())
-        # A word of seven letters or fewer is at most one edit away (max_edits of the shorter):
-        # one-letter deletions find it. Longer words two edits away share a two-letter one.
-        # The words filed under the keys are gathered first (set updates, at C speed), then
-        # each is checked once.
-        near: set[str] = set()
-        near.update(*filter(None, map(self._deletions.get, _deletions(unit))))
-        if edits >= 2:
-            near.update(*filter(None, map(self._deletions2.get, _deletions2(unit))))
-        near.discard(unit)
-        for word in near:
-            m = len(word)
-            k = max_edits(min(n, m))
-            d = OSA.distance(unit, word, score_cutoff=k)
-            if d <= k and word not in found:
-                found[word] = (word, d, edit_similarity(d, max(n, m)))
-        if edits >= 3:
-            for length, words in self._longest.items():
-                if max_edits(length) < 3 or abs(length - n) > 3:
-                    continue
-                hits = process.extract(unit, words, scorer=OSA.distance, score_cutoff=3, limit=None)
-                for word, dist, _idx in hits:
-                    if word not in found:
-                        found[word] = (word, int(dist), token_similarity(unit, word))
+        keys, keys2 = _keys(unit)
+        for word, d in self._tokens.near(unit, keys, keys2).items():
+            if word not in found:
+                found[word] = (word, d, edit_similarity(d, max(len(unit), len(word))))
+        # Other spellings (see token_similarity): the unit may misspell a spelling of a word
+        # the names use ("tolding", "holdings"), or be a word whose spellings a name misspells.
+        spelt = {self._spelling_of[s] for s in self._spellings.near(unit, keys, keys2)}
+        for spelling in SPELLINGS.get(unit, ()):
+            spelt.update(self._tokens.near(spelling, *_keys(spelling)))
+        for word in spelt | (found.keys() & SPELLINGS.keys()):
+            sim = token_similarity(unit, word)
+            if sim > 0.0:
+                found[word] = (word, found[word][1] if word in found else 1, sim)
         return tuple(found.values())
 
     def _exact(self, unit: str) -> tuple[tuple[str, int, float], ...]:

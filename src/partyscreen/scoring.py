@@ -44,7 +44,7 @@ from operator import mul
 import attrs
 from rapidfuzz.distance import OSA
 
-from partyscreen.vocabulary import ORDINARY_WORDS
+from partyscreen.vocabulary import ORDINARY_WORDS, SPELLINGS
 from partyscreen.weights import GENERIC_WEIGHT, TokenWeights
 
 __all__ = [
@@ -180,7 +180,10 @@ def token_similarity(a: str, b: str, *, pair: bool = False) -> float:
 
     ``pair`` says that one of them is two tokens read as one (see :data:`PAIR_MAX_EDITS`).
     Two single tokens with the same :func:`skeleton` are at least
-    :data:`SKELETON_SIMILARITY` alike, however many vowels tell them apart.
+    :data:`SKELETON_SIMILARITY` alike, however many vowels tell them apart. A word is as
+    close to a canonical word as to the nearest of its other
+    :data:`~partyscreen.vocabulary.SPELLINGS` ("tolding" is one typo from "holdings",
+    written "holding").
     """
     if a == b:
         return 1.0
@@ -189,7 +192,14 @@ def token_similarity(a: str, b: str, *, pair: bool = False) -> float:
         return _edit_similarity(a, b, min(k, PAIR_MAX_EDITS))
     sim = _edit_similarity(a, b, k)
     if sim < SKELETON_SIMILARITY and skeleton(a) == skeleton(b) != "":
-        return SKELETON_SIMILARITY
+        sim = SKELETON_SIMILARITY
+    for word, canonical in ((a, b), (b, a)):
+        if word in ORDINARY_WORDS:
+            continue  # a word, not a misspelling: "electric" is not "electronic"
+        for spelling in SPELLINGS.get(canonical, ()):
+            if spelling != word:
+                edits = max_edits(min(len(word), len(spelling)))
+                sim = max(sim, _edit_similarity(word, spelling, edits))
     return sim
 
 

@@ -29,6 +29,8 @@ __all__ = [
     "ORDINALS",
     "ORDINARY_WORDS",
     "PLACE_WORDS",
+    "SPELLINGS",
+    "SPELLING_TYPO_LETTERS",
     "STOPWORDS",
 ]
 
@@ -157,6 +159,11 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     }.items()
 }
 
+#: Letters an abbreviation or variant spelling needs before a typo in it still finds the word
+#: it stands for (see :data:`SPELLINGS`): "Holdin" or "Tolding" is "Holding", "Teoch" is
+#: "Tech"; the three-letter ones ("sys", "eng", "imp") are one letter from too many words.
+SPELLING_TYPO_LETTERS = 4
+
 #: Ordinal numbers written with digits, read as words: "1st" is "first", not "ist" (the digit
 #: read as a letter), so "1st International Bank" is "First International Bank".
 ORDINALS: dict[str, str] = {
@@ -208,6 +215,24 @@ GENERIC_WORDS = _words(
     organization organisation association commission administration agency office laboratory
     """
 )
+
+#: The other spellings of a generic word (the keys of :data:`ABBREVIATIONS` that read as it
+#: alone), of :data:`SPELLING_TYPO_LETTERS` letters or more. Both sides of a match are read
+#: in canonical spellings, so a misspelt "Holding" would otherwise be compared with
+#: "holdings", two edits away: a word is as close to a generic word as to any of its
+#: spellings. Generic words only, and not "intel": a company's name before an abbreviation,
+#: one letter from "Inter" (an SDN alias), which "Intel Corporation" must not match.
+SPELLINGS: dict[str, tuple[str, ...]] = {}
+for _key, _value in ABBREVIATIONS.items():
+    if (
+        len(_value) == 1
+        and _value[0] in GENERIC_WORDS
+        and _key.isalpha()
+        and len(_key) >= SPELLING_TYPO_LETTERS
+        and _key != "intel"
+    ):
+        SPELLINGS[_value[0]] = (*SPELLINGS.get(_value[0], ()), _key)
+del _key, _value
 
 #: Place names that open many Chinese company names. Like GENERIC_WORDS they weigh little, so
 #: "Hangzhou" does not tie a query to Hikvision. Xinjiang's prefectures are NOT here: in the

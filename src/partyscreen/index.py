@@ -4,8 +4,9 @@ The index keeps a vocabulary of every *unit* of every listed name (each token, a
 adjacent tokens read as one; see :mod:`partyscreen.scoring`), with postings that say which
 names hold the unit. A query's single tokens are looked up within
 :func:`~partyscreen.scoring.max_edits` through deletion neighbourhoods (no scan of the
-vocabulary but for the few longest words), and by skeleton (the word with its vowels
-blurred); its pairs are looked up exactly. The look-up yields, for every name that shares
+vocabulary but for the few longest words), by skeleton (the word with its vowels blurred),
+and through the other spellings of generic words ("tolding" finds "holdings" by "holding");
+its pairs are looked up exactly. The look-up yields, for every name that shares
 anything with the query, the very unit alignments :func:`~partyscreen.scoring.align` would
 compute by brute force, so no pair of strings is compared twice.
 
@@ -265,8 +266,9 @@ class NameIndex:
     def _similar(self, unit: str) -> tuple[tuple[str, int, float], ...]:
         """Vocabulary words ``unit`` may match: (word, distance, similarity).
 
-        Exact matches of any unit; for a single token, also the tokens within max_edits and
-        those with its skeleton (:func:`~partyscreen.scoring.skeleton`).
+        Exact matches of any unit; for a single token, also the tokens within max_edits, those
+        with its skeleton (:func:`~partyscreen.scoring.skeleton`), and those within max_edits
+        of another spelling (:data:`~partyscreen.vocabulary.SPELLINGS`) of one or the other.
         """
         found: dict[str, tuple[str, int, float]] = {}
         if unit in self.vocabulary:

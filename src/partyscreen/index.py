@@ -378,13 +378,12 @@ class NameIndex:
         # Names reached through heavy units or light units within the cut, with bounds on the
         # weight matched in the query and in the name: each unit found adds what it can weigh
         # in the query and the most it weighs in a name.
-        reached: dict[int, float] = {}
-        reached_name: dict[int, float] = {}
+        reached: dict[int, list[float]] = {}  # [weight matched in the query, in the name]
         by_word: dict[str, list[tuple[int, int, int, float, bool]]] = defaultdict(list)
         # For whole_query: which query tokens each word found covers, and the names of each.
         covers: dict[str, int] = defaultdict(int)
         per_token: list[list[tuple[int, ...]]] = [[] for _ in query] if whole_query else []
-        get, get_name = reached.get, reached_name.get
+        get = reached.get
         for (qs, qe, _), found in zip(query_units, matches, strict=True):
             query_part = sum(q_weights[qs:qe])
             for word, dist, sim in found:
@@ -408,8 +407,12 @@ class NameIndex:
                 if heavy:
                     name_part = self._heavy_weight[word]
                     for number in heavy:
-                        reached[number] = get(number, 0.0) + query_part
-                        reached_name[number] = get_name(number, 0.0) + name_part
+                        acc = get(number)
+                        if acc is None:
+                            reached[number] = [query_part, name_part]
+                        else:
+                            acc[0] += query_part
+                            acc[1] += name_part
                 if light is None:
                     continue
                 if qe - qs == 1 and word not in self._light_pairs:
@@ -419,8 +422,12 @@ class NameIndex:
                 name_part = self._light_unit_weight[word]
                 keys, numbers, _ = light
                 for number in numbers[: bisect_right(keys, cutoff)]:
-                    reached[number] = get(number, 0.0) + part
-                    reached_name[number] = get_name(number, 0.0) + name_part
+                    acc = get(number)
+                    if acc is None:
+                        reached[number] = [part, name_part]
+                    else:
+                        acc[0] += part
+                        acc[1] += name_part
                 if contained:
                     chosen.update(self._anchors.get(word, ()))
         if per_token:
@@ -442,10 +449,9 @@ class NameIndex:
         query_whole = query_least - _EPSILON
         # The symmetric bound reaches the threshold when matched >= slack + threshold * total.
         slack = threshold * query_least - _EPSILON
-        for number, matched in reached.items():
+        for number, (matched, matched_name) in reached.items():
             if number in chosen:
                 continue
-            matched_name = reached_name[number]
             name_total = totals[number]
             light_n = light_weight[number]
             if name_keys[number] > cutoff and light_n:

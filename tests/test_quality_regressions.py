@@ -110,6 +110,7 @@ def csl_screener() -> Screener:
         ("ATN International, Inc.", "a typo in a short acronym (A.T.E. International)"),
         ("RUM Group Inc.", "a typo in a short acronym beside a generic word (RCM Group)"),
         ("Intel Corporation", "a brand read as a spelling of a generic word (INTER)"),
+        ("Shipyard LLC", "a kind of facility alone (Guangzhou Shipyard International)"),
         ("Sieyuan Electric Co., Ltd.", "a word read as a spelling's typo (Siyuan Electronic)"),
     ],
 )
@@ -159,6 +160,7 @@ def test_names_of_ordinary_words_are_still_found(query: str, fragment: str) -> N
         ("an ordinal", "Fifty-Four Research Institute of China", "54th research"),
         ("a typo in a spelling of a generic word", "Leondica Tolding Ltd", "leondica"),
         ("a typo in an abbreviation", "Makkays Hi-Teoch Systems", "makkays"),
+        ("a kind of facility beside the name", "Zaliv Shipyard", "zaliv"),
     ],
 )
 def test_listed_party_with_junk_is_found(kind: str, query: str, fragment: str) -> None:

@@ -211,7 +211,8 @@ GENERIC_WORDS = _words(
     transport energy resources power capital finance financial securities fund imports exports
     supply supplies design media data cloud smart innovation innovative creative sales
     marketing
-    plant factory refinery works complex warehouse college academy bureau directorate
+    plant factory refinery works complex warehouse shipyard shipbuilding dockyard college academy
+    bureau directorate
     organization organisation association commission administration agency office laboratory
     """
 )

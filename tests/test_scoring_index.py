@@ -13,8 +13,10 @@ from hypothesis import strategies as st
 from partyscreen.index import NameIndex
 from partyscreen.normalize import normalize_name
 from partyscreen.scoring import (
+    INITIAL_SIMILARITY,
     SKELETON_SIMILARITY,
     align,
+    match_kind,
     max_edits,
     query_can_stand_inside,
     score_alignment,
@@ -71,6 +73,9 @@ def noisy(rng: random.Random, name: str) -> str:
     if len(parts) > 0 and rng.random() < 0.2:
         w = parts[0]
         parts[0:1] = [w[: len(w) // 2], w[len(w) // 2 :]]
+    if len(parts) > 1 and rng.random() < 0.2:
+        k = rng.randrange(len(parts))
+        parts[k] = parts[k][:1]  # an initial ("V. Putin")
     return " ".join(parts) or name
 
 
@@ -118,6 +123,41 @@ def test_index_finds_names_misspelt_on_the_list(
     pruned = indexed(index, query, 0.75)
     assert pruned == pytest.approx({n: s for n, s in expected.items() if n in pruned})
     assert {n for n, s in expected.items() if s >= 0.75} <= set(pruned)
+
+
+_FIRST = ["vladimir", "viktor", "vasily", "ivan", "petr", "pavel", "maria", "olga", "anna"]
+_LAST = ["kostov", "petrov", "ivanov", "smirnov", "volkov", "popov", "sokolov"]
+_EXTRA = ["technology", "group", "trading", "al", "bin"]
+_people = st.lists(
+    st.lists(st.sampled_from(_FIRST + _LAST + _EXTRA), min_size=2, max_size=4, unique=True),
+    min_size=2,
+    max_size=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_people, st.data())
+def test_index_keeps_names_that_an_initial_lifts(
+    listed: list[list[str]], data: st.DataObject
+) -> None:
+    # Person names sharing words, so that some are light (common_names small), queried with
+    # one word cut to its initial ("V Petrov"): the initial is never looked up, so every bound
+    # of the index must allow for what it adds.
+    index = NameIndex(
+        [tuple(n) for n in listed], common_names=data.draw(st.sampled_from([2, 3, 50]))
+    )
+    query = list(data.draw(st.sampled_from(index.names)))
+    k = data.draw(st.integers(0, len(query) - 1))
+    query[k] = query[k][0]
+    if data.draw(st.booleans()):
+        query.append(data.draw(st.sampled_from(_EXTRA)))
+    q = tuple(dict.fromkeys(query))
+    threshold = data.draw(st.sampled_from([0.5, 0.6, 0.75, 0.8, 0.9]))
+    expected = brute_force(index, q)
+    pruned = indexed(index, q, threshold)
+    for number, score in expected.items():
+        if score >= threshold:
+            assert pruned[number] == pytest.approx(score)
 
 
 @given(st.lists(names, min_size=1, max_size=10))
@@ -369,3 +409,41 @@ def test_upper_bound_is_never_below_the_score(
         score = score_alignment(query, index.names[number], alignments, index.weights).score
         bound = upper_bound(qw, nw, alignments, query=query, name=index.names[number])
         assert bound >= score - 1e-9
+
+
+def test_an_initial_stands_for_one_word_beside_a_shared_name() -> None:
+    weights = TokenWeights.from_token_sets(
+        [("vladimir", "putin"), ("nursultan", "nazarbayev"), ("viktor", "putin"), ("other",)]
+    )
+
+    def score(query: tuple[str, ...], name: tuple[str, ...]) -> float:
+        return score_alignment(query, name, align(query, name), weights).score
+
+    surname_only = score(("putin",), ("vladimir", "putin"))
+    assert score(("v", "putin"), ("vladimir", "putin")) >= 0.75 > surname_only
+    # The wrong initial is no help, and an initial alone is no match at all.
+    assert score(("a", "nazarbayev"), ("nursultan", "nazarbayev")) < 0.75
+    assert score(("n", "nazarbayev"), ("nursultan", "nazarbayev")) >= 0.75
+    assert align(("v",), ("vladimir",)) == []
+    assert match_kind("v", "vladimir", INITIAL_SIMILARITY) == "initial"
+    assert (
+        score_alignment(
+            ("v", "putin", "trading"),
+            ("vladimir", "putin"),
+            align(("v", "putin", "trading"), ("vladimir", "putin")),
+            weights,
+        ).containment
+        == 0.0
+    )  # a name is not inside the query through its initials
+    # Beside generic words only it is no evidence (see supported()).
+    assert score(("v", "technology"), ("vladimir", "technology")) < 0.75
+    # One word per initial: "Vladimirovich" is no more covered by "V." than an unrelated word
+    # of the same weight would be.
+
+    def coverage(name: tuple[str, ...]) -> float:
+        query = ("v", "putin")
+        return score_alignment(query, name, align(query, name), weights).name_coverage
+
+    assert coverage(("vladimir", "vladimirovich", "putin")) == pytest.approx(
+        coverage(("vladimir", "zzzzzzzzzzzzz", "putin"))
+    )

@@ -29,10 +29,13 @@ from rapidfuzz.distance import OSA
 from partyscreen.scoring import (
     CONFLICT_WEIGHT,
     CONTAINMENT_SCORE,
+    INITIAL_SIMILARITY,
     PAIR_MAX_EDITS,
     Alignment,
     can_stand_inside,
     edit_similarity,
+    initial_alignments,
+    is_initial,
     max_edits,
     query_can_stand_inside,
     skeleton,
@@ -369,10 +372,23 @@ class NameIndex:
         # Whether the query can count as contained in a name, and a name in the query.
         query_inside = contained and query_can_stand_inside(query, q_weights)
         containable = self._containable
-        whole_query = query_inside and heavy_q == 0.0
+        # (An initial needs no light match: any word with its letter matches it.)
+        whole_query = query_inside and (
+            heavy_q == 0.0
+            or all(m or is_initial(t) for t, m in zip(query, matched_light, strict=True))
+        )
         # One cut for every light unit of this query, so that a name inside it is reached
         # through all the light units it shares with the query.
         cutoff = self._light_cutoff(light_q, heavy_q, light_max, threshold) if pruning else 0.0
+        # The query's initials ("V." in "V. Putin") are never looked up: they only add to the
+        # names found otherwise, at most their own weight on each side (see
+        # scoring.INITIAL_SIMILARITY). Every bound below allows for that gain.
+        initials = [i for i, t in enumerate(query) if is_initial(t)]
+        initial_mask = sum(1 << i for i in initials)
+        initial_weight = sum(q_weights[i] for i in initials)
+        gain = INITIAL_SIMILARITY * initial_weight
+        if pruning and gain:
+            cutoff += 2 * gain / threshold
 
         chosen: set[int] = set()  # names to align and bound in full
         # Names reached through heavy units or light units within the cut, with bounds on the
@@ -433,22 +449,24 @@ class NameIndex:
         if per_token:
             # Names holding every query word: the query may stand whole inside them. They are
             # among the names of the query word with the fewest; keep those that cover all.
+            # An initial is matched by any word with its letter, so it narrows nothing.
             everything = (1 << len(query)) - 1
-            fewest = min(per_token, key=lambda lists: sum(map(len, lists)))
+            lookable = [per_token[i] for i in range(len(query)) if not initial_mask >> i & 1]
+            fewest = min(lookable, key=lambda lists: sum(map(len, lists))) if lookable else []
             for number in {n for names in fewest for n in names}:
                 mask = 0
                 for _, _, text in self._units[number]:
                     mask |= covers.get(text, 0)
-                if mask == everything:
+                if mask | initial_mask == everything:
                     chosen.add(number)
         # A name beyond the cut reached through heavy units may also match light ones: up to
         # all its light weight and the query's light part; only when that could be enough are
         # its light units looked at. A side matched whole (containment) has matched at least
         # what it weighs.
         light_weight, totals, name_keys = self._light_weight, self.name_totals, self._keys
-        query_whole = query_least - _EPSILON
+        query_whole = query_least - _EPSILON - initial_weight  # initials aligned count whole
         # The symmetric bound reaches the threshold when matched >= slack + threshold * total.
-        slack = threshold * query_least - _EPSILON
+        slack = threshold * query_least - _EPSILON - 2 * gain
         for number, (matched, matched_name) in reached.items():
             if number in chosen:
                 continue
@@ -509,6 +527,13 @@ class NameIndex:
                     short_typos = short_typos or short
             if not found_here:
                 continue
+            if initials:
+                # Never evidence alone, so looked at only here; short typos need support.
+                for alignment in initial_alignments(query, self.names[number]):
+                    found_here.append(alignment)
+                    q_seen |= 1 << alignment[0]
+                    n_seen |= 1 << alignment[2]
+                    short_typos = True
             if pruning and short_typos:
                 # The scorer leaves out typos of short words that nothing supports (see
                 # scoring.supported); so may the bound. Unpruned, every shared unit is kept.

@@ -51,6 +51,7 @@ __all__ = [
     "COMMON_WORD_WEIGHT",
     "CONFLICT_WEIGHT",
     "CONTAINMENT_SCORE",
+    "INITIAL_SIMILARITY",
     "MIN_CONTAINED_LETTERS",
     "PAIR_MAX_EDITS",
     "QUERY_CONTAINED_WORDS",
@@ -65,6 +66,8 @@ __all__ = [
     "align",
     "can_stand_inside",
     "edit_similarity",
+    "initial_alignments",
+    "is_initial",
     "match_kind",
     "max_edits",
     "query_can_stand_inside",
@@ -154,6 +157,13 @@ SKELETON_LETTERS = 3
 #: ("Saddam Husayn" / "Saddam Hussein") but never matches alone.
 SKELETON_SIMILARITY = 0.7
 
+#: Similarity of a query's initial ("V." in "V. Putin") to a listed word it may stand for
+#: ("Vladimir"). An initial says one letter, so it also counts for no more than its own weight
+#: on the name's side, only for one word, and only beside a distinctive word the names share
+#: exactly (:func:`supported`): "V. Putin" reaches review against "Vladimir Putin", "V." alone
+#: matches nothing, and "A. Nazarbayev" (not "N.") stays below "Nursultan Nazarbayev".
+INITIAL_SIMILARITY = 0.9
+
 _VOWEL_RUNS = re.compile("[aeiouy]+")
 
 
@@ -235,9 +245,12 @@ def skeleton(token: str) -> str:
 def match_kind(query_unit: str, name_unit: str, similarity: float) -> str:
     """How two matched units (a token, or two tokens written with a space) came to match:
     ``exact``, ``joined`` (a word split in two on one side, "hik vision" / "hikvision"),
-    ``romanisation`` (only the vowels differ, see :func:`skeleton`) or ``typo``."""
+    ``initial`` ("v" / "vladimir", see :func:`initial_alignments`), ``romanisation`` (only the
+    vowels differ, see :func:`skeleton`) or ``typo``."""
     if similarity == 1.0:
         return "exact" if query_unit == name_unit else "joined"
+    if is_initial(query_unit) and len(name_unit) > 1 and name_unit[0] == query_unit:
+        return "initial"
     if (
         similarity == SKELETON_SIMILARITY
         and skeleton(query_unit) == skeleton(name_unit) != ""
@@ -266,7 +279,8 @@ Alignment = tuple[int, int, int, int, float]
 
 
 def align(query: Sequence[str], name: Sequence[str]) -> list[Alignment]:
-    """Every pair of units with a non-zero similarity (a pair of two pairs is never needed)."""
+    """Every pair of units with a non-zero similarity (a pair of two pairs is never needed),
+    and, when there is any, the query's initials (:func:`initial_alignments`)."""
     out: list[Alignment] = []
     for qs, qe, qt in units(query):
         for cs, ce, ct in units(name):
@@ -276,7 +290,27 @@ def align(query: Sequence[str], name: Sequence[str]) -> list[Alignment]:
             sim = token_similarity(qt, ct, pair=q_pair or c_pair)
             if sim > 0.0:
                 out.append((qs, qe, cs, ce, sim))
+    if out:
+        out.extend(initial_alignments(query, name))
     return out
+
+
+def is_initial(token: str) -> bool:
+    """Whether a query token is an initial: one letter."""
+    return len(token) == 1 and token.isalpha()
+
+
+def initial_alignments(query: Sequence[str], name: Sequence[str]) -> list[Alignment]:
+    """Each initial of the query aligned with each longer word of the name it may stand for
+    (at :data:`INITIAL_SIMILARITY`). Never evidence alone: :func:`align` adds them only to a
+    name that shares something else with the query."""
+    return [
+        (qs, qs + 1, cs, cs + 1, INITIAL_SIMILARITY)
+        for qs, letter in enumerate(query)
+        if is_initial(letter)
+        for cs, word in enumerate(name)
+        if len(word) > 1 and word[0] == letter
+    ]
 
 
 @attrs.frozen
@@ -485,10 +519,27 @@ def score_alignment(
             if sim > nsim[j] or (sim == nsim[j] and (qs, qe, cs, ce) < name_best[j][1:]):
                 nsim[j] = sim
                 name_best[j] = (sim, qs, qe, cs, ce)
-        if qe - qs == 1 and ce - cs == 1 and nw[cs] < qw[qs]:
+        if qe - qs == 1 and ce - cs == 1 and nw[cs] < qw[qs] and len(query[qs]) > 1:
             # A misspelt word weighs what the word it stands for weighs: "Technologief" is
-            # "Technology", generic, not a rare word never seen in the list.
+            # "Technology", generic, not a rare word never seen in the list. (An initial
+            # keeps its own weight.)
             qw[qs] = nw[cs]
+    # An initial stands for one word of the name at most, and counts there for no more than
+    # it weighs itself: "V." for "Vladimir" says a letter, not a name.
+    # Nor does it put the word in the query: a name is not contained through its initials.
+    credited: set[int] = set()
+    by_initial: set[int] = set()
+    has_initials = any(map(is_initial, query))
+    for j in sorted(name_best) if has_initials else ():
+        sim, qs, qe, cs, ce = name_best[j]
+        if ce - cs == 1 and len(name[cs]) > 1 and is_initial(query[qs]):
+            by_initial.add(j)
+            if qs in credited:
+                nsim[j] = 0.0
+                del name_best[j]
+            else:
+                credited.add(qs)
+                nsim[j] = sim * min(1.0, qw[qs] / nw[j]) if nw[j] else sim
     # The words a query is contained by, before ordinary words are weakened (below): a
     # truncated name ("Federal Security Service" for the FSB's full entry) is still that name.
     q_words, q_letters = _distinctive(query, qw)
@@ -509,10 +560,15 @@ def score_alignment(
             # Whether either unit (a token, or a pair read as one word) is an ordinary word.
             q_unit = query[qs] if qe - qs == 1 else query[qs] + query[qs + 1]
             n_unit = name[cs] if ce - cs == 1 else name[cs] + name[cs + 1]
-            flags[k] = q_unit in ordinary_words or n_unit in ordinary_words
+            # An initial's match is capped already; its words keep their weights ("A" is
+            # an ordinary word, "Anna" stays a name).
+            flags[k] = (q_unit in ordinary_words or n_unit in ordinary_words) and not (
+                has_initials and ce - cs == 1 and len(n_unit) > 1 and is_initial(q_unit)
+            )
     only_ordinary = True
-    for q_sim, q_weight, q_ord in zip(qsim, qw, q_ordinary, strict=True):
-        if q_sim > 0.0 and q_weight > GENERIC_WEIGHT and not q_ord:
+    for i, (q_sim, q_weight, q_ord) in enumerate(zip(qsim, qw, q_ordinary, strict=True)):
+        # (An initial is no word of substance: "L. Martin" is not "Lockheed Martin".)
+        if q_sim > 0.0 and q_weight > GENERIC_WEIGHT and not q_ord and not is_initial(query[i]):
             only_ordinary = False
             break
     for w, flags, sims in ((qw, q_ordinary, qsim), (nw, n_ordinary, nsim)):
@@ -536,7 +592,7 @@ def score_alignment(
     own = [0.0 if o else w for w, o in zip(nw, n_ordinary, strict=True)]
     containment = max(
         CONTAINMENT_SCORE * name_coverage
-        if _contained(name, own, nsim, min_words=contained_min_words)
+        if not by_initial and _contained(name, own, nsim, min_words=contained_min_words)
         else 0.0,
         CONTAINMENT_SCORE * query_coverage if contained_query else 0.0,
     )

@@ -395,11 +395,12 @@ class NameIndex:
         # weight matched in the query and in the name: each unit found adds what it can weigh
         # in the query and the most it weighs in a name.
         reached: dict[int, list[float]] = {}  # [weight matched in the query, in the name]
+        # The postings read, each with what it adds in the query and in a name.
+        postings: list[tuple[Sequence[int], float, float]] = []
         by_word: dict[str, list[tuple[int, int, int, float, bool]]] = defaultdict(list)
         # For whole_query: which query tokens each word found covers, and the names of each.
         covers: dict[str, int] = defaultdict(int)
         per_token: list[list[tuple[int, ...]]] = [[] for _ in query] if whole_query else []
-        get = reached.get
         for (qs, qe, _), found in zip(query_units, matches, strict=True):
             query_part = sum(q_weights[qs:qe])
             for word, dist, sim in found:
@@ -421,31 +422,28 @@ class NameIndex:
                         chosen.update(light[1])
                     continue
                 if heavy:
-                    name_part = self._heavy_weight[word]
-                    for number in heavy:
-                        acc = get(number)
-                        if acc is None:
-                            reached[number] = [query_part, name_part]
-                        else:
-                            acc[0] += query_part
-                            acc[1] += name_part
+                    postings.append((heavy, query_part, self._heavy_weight[word]))
                 if light is None:
                     continue
                 if qe - qs == 1 and word not in self._light_pairs:
                     part = min(query_part, weight(word))
                 else:
                     part = query_part
-                name_part = self._light_unit_weight[word]
                 keys, numbers, _ = light
-                for number in numbers[: bisect_right(keys, cutoff)]:
-                    acc = get(number)
-                    if acc is None:
-                        reached[number] = [part, name_part]
-                    else:
-                        acc[0] += part
-                        acc[1] += name_part
+                postings.append(
+                    (numbers[: bisect_right(keys, cutoff)], part, self._light_unit_weight[word])
+                )
                 if contained:
                     chosen.update(self._anchors.get(word, ()))
+        get = reached.get
+        for numbers_read, part, name_part in postings:
+            for number in numbers_read:
+                acc = get(number)
+                if acc is None:
+                    reached[number] = [part, name_part]
+                else:
+                    acc[0] += part
+                    acc[1] += name_part
         if per_token:
             # Names holding every query word: the query may stand whole inside them. They are
             # among the names of the query word with the fewest; keep those that cover all.

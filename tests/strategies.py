@@ -12,8 +12,14 @@ GENERIC = ["Technology", "International", "Group", "Hangzhou", "Digital", "Tradi
            "Industrial", "Systems", "Beijing", "Information", "Science", "Holding",
            "Electronic"]  # fmt: skip
 
-#: A name's words: mostly distinctive, sometimes generic.
-name_words = st.lists(st.one_of(words, words, st.sampled_from(GENERIC)), min_size=1, max_size=5)
+#: Legal forms with a typo ("jLC" for LLC), which weigh little at either end of a query when
+#: no listed name uses them.
+MISSPELT_LEGAL = ["Jlc", "Lt", "Sdg", "Wjsc"]
+
+#: A name's words: mostly distinctive, sometimes generic or a misspelt legal form.
+name_words = st.lists(
+    st.one_of(words, words, st.sampled_from(GENERIC + MISSPELT_LEGAL)), min_size=1, max_size=5
+)
 
 #: Organisation-like names: a few words, sometimes a legal form, mixed case.
 LEGAL = ["Co., Ltd.", "Inc.", "GmbH", "LLC", "Corporation", "Limited", "JSC", ""]

@@ -89,7 +89,7 @@ def test_upper_bound_holds_with_ordinary_words(listed: list[str], query_name: st
     query = tokens(query_name)
     if not len(index) or not query:
         return
-    qw = [index.weights.weight(t) for t in query]
+    qw = index.weights.weights_of(query)
     for number, alignments in index.candidates(query).items():
         nw = index.name_weights[number]
         s = score_alignment(query, index.names[number], alignments, index.weights)

@@ -161,6 +161,8 @@ def test_names_of_ordinary_words_are_still_found(query: str, fragment: str) -> N
         ("a typo in a spelling of a generic word", "Leondica Tolding Ltd", "leondica"),
         ("a typo in an abbreviation", "Makkays Hi-Teoch Systems", "makkays"),
         ("a kind of facility beside the name", "Zaliv Shipyard", "zaliv"),
+        ("a legal form with a letter changed", "Avia Group jLC", "avia group"),
+        ("a legal form with a letter changed", "Albin Technologies Sdg Bhd.", "albin"),
     ],
 )
 def test_listed_party_with_junk_is_found(kind: str, query: str, fragment: str) -> None:
@@ -174,3 +176,19 @@ def test_listed_party_with_junk_is_found(kind: str, query: str, fragment: str) -
 def test_kinds_of_organisation_weigh_as_generic_words(word: str) -> None:
     weights = TokenWeights.from_token_sets([(word,), ("hikvision",)])
     assert weights.weight(word) == GENERIC_WEIGHT
+
+
+def test_a_misspelt_legal_form_weighs_little_only_where_legal_forms_stand() -> None:
+    weights = TokenWeights.from_token_sets([("avia", "group"), ("opto", "electronics")])
+    heavy = weights.weight("jlc")
+    assert heavy > GENERIC_WEIGHT
+    # At either end of a query, a word no listed name uses one typo from LLC is LLC misspelt.
+    assert weights.weights_of(("avia", "group", "jlc"))[-1] == GENERIC_WEIGHT
+    assert weights.weights_of(("jlc", "avia"))[0] == GENERIC_WEIGHT
+    # Inside the name it is as often a brand ("Shenzhen SNC Opto Electronic": SNC / INC).
+    assert weights.weights_of(("shenzhen", "snc", "opto", "electronics"))[1] > GENERIC_WEIGHT
+    # A word with a vowel is as often a person's name ("Coe" is a letter from COS).
+    assert weights.weights_of(("subin", "coe"))[-1] > GENERIC_WEIGHT
+    # A word the list uses keeps the list's weight.
+    listed = TokenWeights.from_token_sets([("avia", "group"), ("jlc",)])
+    assert listed.weights_of(("avia", "jlc")) == [listed.weight("avia"), listed.weight("jlc")]

@@ -24,7 +24,7 @@ from partyscreen.scoring import (
     token_similarity,
 )
 from partyscreen.weights import GENERIC_WEIGHT, TokenWeights
-from tests.strategies import names, words
+from tests.strategies import MISSPELT_LEGAL, names, words
 
 
 def tokens(name: str) -> tuple[str, ...]:
@@ -76,6 +76,8 @@ def noisy(rng: random.Random, name: str) -> str:
     if len(parts) > 1 and rng.random() < 0.2:
         k = rng.randrange(len(parts))
         parts[k] = parts[k][:1]  # an initial ("V. Putin")
+    if rng.random() < 0.15:
+        parts.insert(rng.choice([0, len(parts)]), rng.choice(MISSPELT_LEGAL))  # "Avia Group jLC"
     return " ".join(parts) or name
 
 
@@ -151,6 +153,35 @@ def test_index_keeps_names_that_an_initial_lifts(
     query[k] = query[k][0]
     if data.draw(st.booleans()):
         query.append(data.draw(st.sampled_from(_EXTRA)))
+    q = tuple(dict.fromkeys(query))
+    threshold = data.draw(st.sampled_from([0.5, 0.6, 0.75, 0.8, 0.9]))
+    expected = brute_force(index, q)
+    pruned = indexed(index, q, threshold)
+    for number, score in expected.items():
+        if score >= threshold:
+            assert pruned[number] == pytest.approx(score)
+
+
+_FIRMS = ["avia", "zest", "albin", "ajab", "kral", "parto", "group", "technology", "trading"]
+_firm_names = st.lists(
+    st.lists(st.sampled_from(_FIRMS), min_size=1, max_size=3, unique=True), min_size=2, max_size=12
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_firm_names, st.data())
+def test_index_weighs_a_misspelt_legal_form_as_scoring_does(
+    listed: list[list[str]], data: st.DataObject
+) -> None:
+    # A word no listed name uses that is a legal form misspelt weighs little at either end of
+    # the query ("Avia Group jLC"), and much elsewhere: the index must weigh the query's words
+    # where they stand, as scoring does, or its bounds drop names.
+    index = NameIndex(
+        [tuple(n) for n in listed], common_names=data.draw(st.sampled_from([2, 3, 50]))
+    )
+    query = list(data.draw(st.sampled_from(index.names)))
+    typo = tokens(data.draw(st.sampled_from(MISSPELT_LEGAL)))
+    query[data.draw(st.sampled_from([0, len(query) // 2, len(query)])) : 0] = typo
     q = tuple(dict.fromkeys(query))
     threshold = data.draw(st.sampled_from([0.5, 0.6, 0.75, 0.8, 0.9]))
     expected = brute_force(index, q)
@@ -403,7 +434,7 @@ def test_upper_bound_is_never_below_the_score(
     query = tokens(noisy(rng, query_name)) or tokens(query_name)
     if not len(index) or not query:
         return
-    qw = [index.weights.weight(t) for t in query]
+    qw = index.weights.weights_of(query)
     for number, alignments in index.candidates(query).items():
         nw = index.name_weights[number]
         score = score_alignment(query, index.names[number], alignments, index.weights).score

@@ -334,7 +334,7 @@ class NameIndex:
             for qs, qe, text in query_units
         ]
         weight = self.weight
-        q_weights = [weight(t) for t in query]
+        q_weights = self.weights.weights_of(query, weight)
         # What each query token can weigh when matched to a light unit: in a single-token
         # match, no more than the light word (a misspelt word weighs what the word it stands
         # for weighs); in a match through a pair, its own weight.

@@ -501,8 +501,8 @@ def score_alignment(
     and ``query_weights`` may be given when already known; ``explain=False`` leaves out the
     token-by-token detail (the score is the same), for candidates that will be dropped.
     """
-    qw = list(query_weights) if query_weights is not None else [weights.weight(t) for t in query]
-    nw = list(name_weights) if name_weights is not None else [weights.weight(t) for t in name]
+    qw = list(query_weights) if query_weights is not None else weights.weights_of(query)
+    nw = list(name_weights) if name_weights is not None else weights.weights_of(name)
     alignments = supported(query, name, alignments, nw)
     qsim = [0.0] * len(query)
     nsim = [0.0] * len(name)

@@ -12,13 +12,21 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache
 
 import attrs
+from rapidfuzz.distance import OSA
 
-from partyscreen.vocabulary import GENERIC_WORDS, PLACE_WORDS
+from partyscreen.vocabulary import GENERIC_WORDS, LEGAL_FORM_TOKENS, PLACE_WORDS
 
-__all__ = ["FULL_WEIGHT_LENGTH", "GENERIC_WEIGHT", "PRIOR_NAMES", "TokenWeights"]
+__all__ = [
+    "FULL_WEIGHT_LENGTH",
+    "GENERIC_WEIGHT",
+    "PRIOR_NAMES",
+    "TokenWeights",
+    "is_misspelt_legal_form",
+]
 
 #: Weight of a generic word or common place name, whatever its frequency in the list. The
 #: smallest inverse document frequency is 1.0, so this is at most as much as the most common
@@ -38,6 +46,28 @@ PRIOR_NAMES = 100
 FULL_WEIGHT_LENGTH = 4
 
 _CAPPED = GENERIC_WORDS | PLACE_WORDS
+
+#: Legal forms whose misspellings a query may hold at either end, where legal forms stand
+#: (inside a name, a short word a letter from one is as often a brand: "Shenzhen SNC Opto
+#: Electronic", SNC against INC). Not the two-letter ones ("SA", "AG"): every pair of letters
+#: is a letter from one.
+_LEGAL_FORMS = tuple(w for w in LEGAL_FORM_TOKENS if len(w) >= 3)
+
+_VOWELS = frozenset("aeiouy")
+
+
+@lru_cache(maxsize=4096)
+def is_misspelt_legal_form(token: str) -> bool:
+    """Whether ``token`` reads as an abbreviated legal form with one typo ("jLC", "Lt",
+    "Sdg", "wJSC"): one edit from one, and of consonants only, as abbreviations like LLC,
+    JSC or Sdn are. A misspelling with a vowel is as often a name at the end of a person's
+    ("Coe", "Karl", "Sara", "Tom" are a letter from COS, SARL, SARL and TOV)."""
+    return (
+        len(token) >= 2
+        and token.isalpha()
+        and _VOWELS.isdisjoint(token)
+        and any(OSA.distance(token, w, score_cutoff=1) <= 1 for w in _LEGAL_FORMS)
+    )
 
 
 @attrs.frozen
@@ -63,3 +93,18 @@ class TokenWeights:
         if len(token) < FULL_WEIGHT_LENGTH:
             return idf * len(token) / FULL_WEIGHT_LENGTH
         return idf
+
+    def weights_of(
+        self, tokens: Sequence[str], weight: Callable[[str], float] | None = None
+    ) -> list[float]:
+        """The weights of a name's tokens, where they stand: as :meth:`weight`, but a word no
+        listed name uses that opens or closes the name and is a legal form misspelt weighs as
+        a generic word. "Avia Group jLC" is "Avia Group LLC", not a third word the listed name
+        lacks. (Listed names use all their words, so this reads queries only.) ``weight`` may
+        be a cached :meth:`weight`."""
+        out = list(map(weight or self.weight, tokens))
+        for i in {0, len(tokens) - 1} if tokens else ():
+            token = tokens[i]
+            if token not in self.doc_freq and is_misspelt_legal_form(token):
+                out[i] = min(out[i], GENERIC_WEIGHT)
+        return out

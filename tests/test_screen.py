@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gc
 import json
 import re
 from datetime import date
@@ -112,3 +113,19 @@ def test_empty_names_raise(name: str) -> None:
 def test_screener_from_lists_equals_default() -> None:
     screener = Screener(default_screener().lists)
     assert screener.screen("Megvii").to_dict()["matches"] == screen("Megvii").to_dict()["matches"]
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_building_leaves_the_garbage_collector_as_it_found_it(enabled: bool) -> None:
+    # The build pauses the collector (see screener._collector_paused); a caller's setting
+    # survives it, and so does an error raised inside it.
+    was = gc.isenabled()
+    try:
+        gc.enable() if enabled else gc.disable()
+        Screener(default_screener().lists)
+        assert gc.isenabled() is enabled
+        with pytest.raises(AttributeError):
+            Screener([object()])  # type: ignore[list-item]
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable() if was else gc.disable()

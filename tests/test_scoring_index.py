@@ -162,6 +162,34 @@ def test_index_keeps_names_that_an_initial_lifts(
             assert pruned[number] == pytest.approx(score)
 
 
+@settings(max_examples=300, deadline=None)
+@given(_people, st.data())
+def test_index_keeps_names_whose_initials_a_query_spells_out(
+    listed: list[list[str]], data: st.DataObject
+) -> None:
+    # The other way round: listed names with initials ("Yuri A. Krasheninnikov"), queried in
+    # full. The index never looks for the words a listed initial stands for, so its light
+    # keys and bound totals must allow for what the initial adds.
+    names = []
+    for name in listed:
+        name = list(name)
+        for _ in range(data.draw(st.integers(0, 2))):
+            k = data.draw(st.integers(0, len(name) - 1))
+            name[k] = name[k][0]
+        names.append(tuple(dict.fromkeys(name)))
+    index = NameIndex(names, common_names=data.draw(st.sampled_from([2, 3, 50])))
+    query = list(data.draw(st.sampled_from(listed)))
+    if data.draw(st.booleans()):
+        query.append(data.draw(st.sampled_from(_FIRST + _LAST + _EXTRA)))
+    q = tuple(dict.fromkeys(query))
+    threshold = data.draw(st.sampled_from([0.5, 0.6, 0.75, 0.8, 0.9]))
+    expected = brute_force(index, q)
+    pruned = indexed(index, q, threshold)
+    for number, score in expected.items():
+        if score >= threshold:
+            assert pruned[number] == pytest.approx(score)
+
+
 _FIRMS = ["avia", "zest", "albin", "ajab", "kral", "parto", "group", "technology", "trading"]
 _firm_names = st.lists(
     st.lists(st.sampled_from(_FIRMS), min_size=1, max_size=3, unique=True), min_size=2, max_size=12
@@ -440,6 +468,46 @@ def test_upper_bound_is_never_below_the_score(
         score = score_alignment(query, index.names[number], alignments, index.weights).score
         bound = upper_bound(qw, nw, alignments, query=query, name=index.names[number])
         assert bound >= score - 1e-9
+
+
+def test_a_listed_initial_stands_for_one_word_of_the_query() -> None:
+    weights = TokenWeights.from_token_sets(
+        [("yuri", "a", "krasheninnikov"), ("petr", "i", "ivanovich"), ("ivanovich",), ("other",)]
+    )
+
+    def score(query: tuple[str, ...], name: tuple[str, ...]) -> float:
+        return score_alignment(query, name, align(query, name), weights).score
+
+    listed = ("yuri", "a", "krasheninnikov")
+    spelt_out = ("yuri", "alexandrovich", "krasheninnikov")
+    assert (
+        score(spelt_out, listed)
+        >= 0.75
+        > score(("yuri", "zzzzzzzzzzzzz", "krasheninnikov"), listed)
+    )
+    assert match_kind("alexandrovich", "a", INITIAL_SIMILARITY) == "initial"
+    # The word it stands for counts for no more than the initial weighs, once.
+    assert score(("yuri", "alexandrovich", "andreevich", "krasheninnikov"), listed) < score(
+        spelt_out, listed
+    )
+    # A word matched exactly does not also fill the initial: "Petr I. Ivanovich" is not all
+    # found in "Petr Ivanovich", nor is either inside the other through it.
+    detail = score_alignment(
+        ("petr", "ivanovich"),
+        ("petr", "i", "ivanovich"),
+        align(("petr", "ivanovich"), ("petr", "i", "ivanovich")),
+        weights,
+    )
+    assert detail.name_coverage < 1.0
+    detail = score_alignment(
+        ("yuri", "alexandrovich", "krasheninnikov", "trading"),
+        listed,
+        align(("yuri", "alexandrovich", "krasheninnikov", "trading"), listed),
+        weights,
+    )
+    assert detail.containment == 0.0
+    # A real typo of a word beats an initial: "Aristedis A." is Aristeidis, not "A.".
+    assert score(("aristedis", "a", "pappas"), ("aristeidis", "a", "pappas")) > 0.9
 
 
 def test_an_initial_stands_for_one_word_beside_a_shared_name() -> None:

@@ -185,6 +185,24 @@ class NameIndex:
             for name, weights in zip(self.names, self.name_weights, strict=True)
         )
         light_tokens = {t for name in self.names for t in name if self._is_light(t)}
+        # What a name's own initials ("Yuri A. Krasheninnikov") can add to its score: each
+        # aligned to a query word at INITIAL_SIMILARITY, counted on both sides for no more
+        # than the initial weighs. The index never looks for the words they stand for, so
+        # its bounds allow for this gain: the light keys below, and the totals the bounds
+        # compare with (lowered by the gain over KEY_THRESHOLD; candidates() widens both
+        # for a lower threshold).
+        gains = [
+            2
+            * INITIAL_SIMILARITY
+            * sum(w for t, w in zip(name, weights, strict=True) if is_initial(t))
+            for name, weights in zip(self.names, self.name_weights, strict=True)
+        ]
+        self._initialled: tuple[bool, ...] = tuple(g > 0.0 for g in gains)
+        self._initial_gain_max = max(gains, default=0.0)
+        self._bound_totals: tuple[float, ...] = tuple(
+            total - gain / KEY_THRESHOLD
+            for total, gain in zip(self.name_totals, gains, strict=True)
+        )
         self._units: tuple[tuple[tuple[int, int, str], ...], ...] = tuple(
             tuple(units(name)) for name in self.names
         )
@@ -202,7 +220,11 @@ class NameIndex:
             light_n = sum(w for t, w in zip(name, weights, strict=True) if t in light_tokens)
             heavy_n = self.name_totals[number] - light_n
             light_weights.append(light_n)
-            key = heavy_n - (1 - KEY_THRESHOLD) / KEY_THRESHOLD * light_n
+            key = (
+                heavy_n
+                - (1 - KEY_THRESHOLD) / KEY_THRESHOLD * light_n
+                - gains[number] / KEY_THRESHOLD
+            )
             keys.append(key)
             for start, end, text in name_units:
                 if all(t in light_tokens for t in name[start:end]):
@@ -389,6 +411,11 @@ class NameIndex:
         gain = INITIAL_SIMILARITY * initial_weight
         if pruning and gain:
             cutoff += 2 * gain / threshold
+        # A name's own initials: its key and bound total allow for their gain at
+        # KEY_THRESHOLD; a lower threshold needs more.
+        listed_gain = self._initial_gain_max * max(0.0, 1.0 - threshold / KEY_THRESHOLD)
+        if pruning and listed_gain:
+            cutoff += listed_gain / threshold
 
         chosen: set[int] = set()  # names to align and bound in full
         # Names reached through heavy units or light units within the cut, with bounds on the
@@ -461,10 +488,10 @@ class NameIndex:
         # all its light weight and the query's light part; only when that could be enough are
         # its light units looked at. A side matched whole (containment) has matched at least
         # what it weighs.
-        light_weight, totals, name_keys = self._light_weight, self.name_totals, self._keys
+        light_weight, totals, name_keys = self._light_weight, self._bound_totals, self._keys
         query_whole = query_least - _EPSILON - initial_weight  # initials aligned count whole
         # The symmetric bound reaches the threshold when matched >= slack + threshold * total.
-        slack = threshold * query_least - _EPSILON - 2 * gain
+        slack = threshold * query_least - _EPSILON - 2 * gain - listed_gain
         for number, (matched, matched_name) in reached.items():
             if number in chosen:
                 continue
@@ -502,7 +529,8 @@ class NameIndex:
                 chosen.add(number)
 
         out: dict[int, list[Alignment]] = {}
-        units_of, name_weights = self._units, self.name_weights
+        units_of, name_weights, totals = self._units, self.name_weights, self.name_totals
+        initialled = self._initialled
         whole_q = (1 << len(query)) - 1
         for number in chosen:
             found_here: list[Alignment] = []
@@ -525,7 +553,7 @@ class NameIndex:
                     short_typos = short_typos or short
             if not found_here:
                 continue
-            if initials:
+            if initials or initialled[number]:
                 # Never evidence alone, so looked at only here; short typos need support.
                 for alignment in initial_alignments(query, self.names[number]):
                     found_here.append(alignment)

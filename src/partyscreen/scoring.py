@@ -158,13 +158,19 @@ SKELETON_LETTERS = 3
 SKELETON_SIMILARITY = 0.7
 
 #: Similarity of a query's initial ("V." in "V. Putin") to a listed word it may stand for
-#: ("Vladimir"). An initial says one letter, so it also counts for no more than its own weight
-#: on the name's side, only for one word, and only beside a distinctive word the names share
-#: exactly (:func:`supported`): "V. Putin" reaches review against "Vladimir Putin", "V." alone
-#: matches nothing, and "A. Nazarbayev" (not "N.") stays below "Nursultan Nazarbayev".
+#: ("Vladimir"), and of a listed initial ("Yuri A. Krasheninnikov") to a query word. An
+#: initial says one letter, so it also counts for no more than its own weight on the other
+#: side, only for one word, only for a word matched no better otherwise, and only beside a
+#: distinctive word the names share exactly (:func:`supported`): "V. Putin" reaches review
+#: against "Vladimir Putin" and "Yuri Alexandrovich Krasheninnikov" against "Yuri A.
+#: Krasheninnikov", "V." alone matches nothing, and "A. Nazarbayev" (not "N.") stays below
+#: "Nursultan Nazarbayev".
 INITIAL_SIMILARITY = 0.9
 
 _VOWEL_RUNS = re.compile("[aeiouy]+")
+
+#: No token positions: most names have no initials to keep track of.
+_NO_WORDS: frozenset[int] = frozenset()
 
 
 def max_edits(length: int) -> int:
@@ -245,12 +251,13 @@ def skeleton(token: str) -> str:
 def match_kind(query_unit: str, name_unit: str, similarity: float) -> str:
     """How two matched units (a token, or two tokens written with a space) came to match:
     ``exact``, ``joined`` (a word split in two on one side, "hik vision" / "hikvision"),
-    ``initial`` ("v" / "vladimir", see :func:`initial_alignments`), ``romanisation`` (only the
-    vowels differ, see :func:`skeleton`) or ``typo``."""
+    ``initial`` ("v" / "vladimir" either way round, see :func:`initial_alignments`),
+    ``romanisation`` (only the vowels differ, see :func:`skeleton`) or ``typo``."""
     if similarity == 1.0:
         return "exact" if query_unit == name_unit else "joined"
-    if is_initial(query_unit) and len(name_unit) > 1 and name_unit[0] == query_unit:
-        return "initial"
+    for letter, word in ((query_unit, name_unit), (name_unit, query_unit)):
+        if is_initial(letter) and len(word) > 1 and word[0] == letter:
+            return "initial"
     if (
         similarity == SKELETON_SIMILARITY
         and skeleton(query_unit) == skeleton(name_unit) != ""
@@ -280,7 +287,7 @@ Alignment = tuple[int, int, int, int, float]
 
 def align(query: Sequence[str], name: Sequence[str]) -> list[Alignment]:
     """Every pair of units with a non-zero similarity (a pair of two pairs is never needed),
-    and, when there is any, the query's initials (:func:`initial_alignments`)."""
+    and, when there is any, the initials of either name (:func:`initial_alignments`)."""
     out: list[Alignment] = []
     for qs, qe, qt in units(query):
         for cs, ce, ct in units(name):
@@ -296,19 +303,27 @@ def align(query: Sequence[str], name: Sequence[str]) -> list[Alignment]:
 
 
 def is_initial(token: str) -> bool:
-    """Whether a query token is an initial: one letter."""
+    """Whether a token is an initial: one letter."""
     return len(token) == 1 and token.isalpha()
 
 
 def initial_alignments(query: Sequence[str], name: Sequence[str]) -> list[Alignment]:
     """Each initial of the query aligned with each longer word of the name it may stand for
-    (at :data:`INITIAL_SIMILARITY`). Never evidence alone: :func:`align` adds them only to a
-    name that shares something else with the query."""
+    (at :data:`INITIAL_SIMILARITY`), and each initial of the name with each longer word of
+    the query ("Yuri A. Krasheninnikov" listed, "Yuri Alexandrovich Krasheninnikov" asked).
+    Never evidence alone: :func:`align` adds them only to a name that shares something else
+    with the query."""
     return [
         (qs, qs + 1, cs, cs + 1, INITIAL_SIMILARITY)
         for qs, letter in enumerate(query)
         if is_initial(letter)
         for cs, word in enumerate(name)
+        if len(word) > 1 and word[0] == letter
+    ] + [
+        (qs, qs + 1, cs, cs + 1, INITIAL_SIMILARITY)
+        for cs, letter in enumerate(name)
+        if is_initial(letter)
+        for qs, word in enumerate(query)
         if len(word) > 1 and word[0] == letter
     ]
 
@@ -482,6 +497,46 @@ def typo_needs_support(a: str, b: str) -> bool:
     return min(len(a), len(b)) <= SHORT_TYPO_LETTERS
 
 
+def _credit_listed_initials(
+    query: Sequence[str],
+    name: Sequence[str],
+    qw: list[float],
+    nw: list[float],
+    qsim: list[float],
+    nsim: list[float],
+    best: dict[int, tuple[float, int, int, int, int]],
+    name_best: dict[int, tuple[float, int, int, int, int]],
+) -> frozenset[int]:
+    """Credit the name's initials (see :func:`score_alignment`), in place; return the query
+    words matched only through one."""
+    credited: set[int] = set()
+    through_initial: set[int] = set()
+    for i in sorted(best):
+        sim, qs, qe, cs, ce = best[i]
+        if qe - qs == 1 and ce - cs == 1 and len(query[qs]) > 1 and is_initial(name[cs]):
+            through_initial.add(i)
+            if cs in credited:
+                qsim[i] = 0.0
+                del best[i]
+            else:
+                credited.add(cs)
+                qsim[i] = sim * min(1.0, nw[cs] / qw[i]) if qw[i] else sim
+    for j in sorted(name_best):
+        # A listed initial whose query word is better matched elsewhere stands for nothing:
+        # "I. Ivanovich" is not all found in "Petr Ivanovich" because Ivanovich starts with I.
+        _, qs, qe, cs, ce = name_best[j]
+        if (
+            j not in credited
+            and qe - qs == 1
+            and ce - cs == 1
+            and len(query[qs]) > 1
+            and is_initial(name[cs])
+        ):
+            nsim[j] = 0.0
+            del name_best[j]
+    return frozenset(through_initial)
+
+
 def score_alignment(
     query: Sequence[str],
     name: Sequence[str],
@@ -510,7 +565,23 @@ def score_alignment(
     name_best: dict[int, tuple[float, int, int, int, int]] = {}
     # Each token's best unit; of equally good ones the first by position, so that the score
     # does not depend on the order the alignments come in (the index's differs from align's).
-    for qs, qe, cs, ce, sim in alignments:
+    # An initial's alignment (one letter against a longer word) only stands in for a word
+    # matched no other way: "Aristedis A." is a typo of "Aristeidis A.", not its initial.
+    # (Looked for with len first, which is cheap: most names have no one-letter word.)
+    has_initials = 1 in map(len, query) and any(map(is_initial, query))
+    name_initials = 1 in map(len, name) and any(map(is_initial, name))
+    letters = has_initials or name_initials
+    by_letter: list[Alignment] = []
+    for alignment in alignments:
+        qs, qe, cs, ce, sim = alignment
+        if (
+            letters
+            and qe - qs == 1
+            and ce - cs == 1
+            and (len(query[qs]) == 1) != (len(name[cs]) == 1)
+        ):
+            by_letter.append(alignment)
+            continue
         for i in range(qs, qe):
             if sim > qsim[i] or (sim == qsim[i] and (qs, qe, cs, ce) < best[i][1:]):
                 qsim[i] = sim
@@ -519,17 +590,27 @@ def score_alignment(
             if sim > nsim[j] or (sim == nsim[j] and (qs, qe, cs, ce) < name_best[j][1:]):
                 nsim[j] = sim
                 name_best[j] = (sim, qs, qe, cs, ce)
-        if qe - qs == 1 and ce - cs == 1 and nw[cs] < qw[qs] and len(query[qs]) > 1:
+        if qe - qs == 1 and ce - cs == 1 and nw[cs] < qw[qs]:
             # A misspelt word weighs what the word it stands for weighs: "Technologief" is
-            # "Technology", generic, not a rare word never seen in the list. (An initial
-            # keeps its own weight.)
+            # "Technology", generic, not a rare word never seen in the list. (An initial, and
+            # a word a listed initial stands for, keep their own weights: set aside above.)
             qw[qs] = nw[cs]
+    if by_letter:
+        matched_q, matched_n = set(best), set(name_best)
+        for qs, qe, cs, ce, sim in by_letter:
+            if qs not in matched_q and (qs not in best or (qs, qe, cs, ce) < best[qs][1:]):
+                qsim[qs] = sim
+                best[qs] = (sim, qs, qe, cs, ce)
+            if cs not in matched_n and (
+                cs not in name_best or (qs, qe, cs, ce) < name_best[cs][1:]
+            ):
+                nsim[cs] = sim
+                name_best[cs] = (sim, qs, qe, cs, ce)
     # An initial stands for one word of the name at most, and counts there for no more than
     # it weighs itself: "V." for "Vladimir" says a letter, not a name.
     # Nor does it put the word in the query: a name is not contained through its initials.
     credited: set[int] = set()
     by_initial: set[int] = set()
-    has_initials = any(map(is_initial, query))
     for j in sorted(name_best) if has_initials else ():
         sim, qs, qe, cs, ce = name_best[j]
         if ce - cs == 1 and len(name[cs]) > 1 and is_initial(query[qs]):
@@ -540,10 +621,21 @@ def score_alignment(
             else:
                 credited.add(qs)
                 nsim[j] = sim * min(1.0, qw[qs] / nw[j]) if nw[j] else sim
+    # The same the other way round: a listed initial ("A." in "Yuri A. Krasheninnikov")
+    # stands for one word of the query, which counts for no more than the initial weighs.
+    # Neither name is contained through it.
+    query_by_initial: frozenset[int] = _NO_WORDS
+    if name_initials:
+        query_by_initial = _credit_listed_initials(query, name, qw, nw, qsim, nsim, best, name_best)
+        by_initial.update(best[i][3] for i in query_by_initial if i in best)
     # The words a query is contained by, before ordinary words are weakened (below): a
     # truncated name ("Federal Security Service" for the FSB's full entry) is still that name.
     q_words, q_letters = _distinctive(query, qw)
-    contained_query = 0.0 not in qsim and _query_stands_inside(query, qw, q_words, q_letters)
+    contained_query = (
+        0.0 not in qsim
+        and not query_by_initial
+        and _query_stands_inside(query, qw, q_words, q_letters)
+    )
     # A very short name ("SL", "HUA") cannot carry a longer one: the other's extra words,
     # however generic, count as if they contradicted it ("SL Science Holding" is not "SL").
     short = q_letters < SHORT_NAME_LETTERS or _distinctive(name, nw)[1] < SHORT_NAME_LETTERS
@@ -563,12 +655,20 @@ def score_alignment(
             # An initial's match is capped already; its words keep their weights ("A" is
             # an ordinary word, "Anna" stays a name).
             flags[k] = (q_unit in ordinary_words or n_unit in ordinary_words) and not (
-                has_initials and ce - cs == 1 and len(n_unit) > 1 and is_initial(q_unit)
+                (has_initials and ce - cs == 1 and len(n_unit) > 1 and is_initial(q_unit))
+                or (name_initials and qe - qs == 1 and len(q_unit) > 1 and is_initial(n_unit))
             )
     only_ordinary = True
     for i, (q_sim, q_weight, q_ord) in enumerate(zip(qsim, qw, q_ordinary, strict=True)):
-        # (An initial is no word of substance: "L. Martin" is not "Lockheed Martin".)
-        if q_sim > 0.0 and q_weight > GENERIC_WEIGHT and not q_ord and not is_initial(query[i]):
+        # (An initial is no word of substance: "L. Martin" is not "Lockheed Martin"; nor is a
+        # word found only as a listed initial.)
+        if (
+            q_sim > 0.0
+            and q_weight > GENERIC_WEIGHT
+            and not q_ord
+            and not (has_initials and is_initial(query[i]))
+            and i not in query_by_initial
+        ):
             only_ordinary = False
             break
     for w, flags, sims in ((qw, q_ordinary, qsim), (nw, n_ordinary, nsim)):

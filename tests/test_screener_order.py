@@ -35,9 +35,13 @@ def test_equal_scores_report_the_first_listed_name_in_any_candidate_order(
     found = NameIndex.candidates
 
     def reordered(
-        self: NameIndex, query: Sequence[str], *, threshold: float = 0.0
+        self: NameIndex,
+        query: Sequence[str],
+        *,
+        threshold: float = 0.0,
+        query_weights: Sequence[float] | None = None,
     ) -> dict[int, list[Alignment]]:
-        out = found(self, query, threshold=threshold)
+        out = found(self, query, threshold=threshold, query_weights=query_weights)
         return dict(sorted(out.items(), reverse=reverse))
 
     monkeypatch.setattr(NameIndex, "candidates", reordered)

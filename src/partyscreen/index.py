@@ -197,10 +197,12 @@ class NameIndex:
             * sum(w for t, w in zip(name, weights, strict=True) if is_initial(t))
             for name, weights in zip(self.names, self.name_weights, strict=True)
         ]
-        self._initialled: tuple[bool, ...] = tuple(g > 0.0 for g in gains)
+        # (Few names have initials: the others share their totals' float objects, so that
+        # this costs a pointer per name.)
+        self._initialled: frozenset[int] = frozenset(n for n, g in enumerate(gains) if g)
         self._initial_gain_max = max(gains, default=0.0)
         self._bound_totals: tuple[float, ...] = tuple(
-            total - gain / KEY_THRESHOLD
+            total - gain / KEY_THRESHOLD if gain else total
             for total, gain in zip(self.name_totals, gains, strict=True)
         )
         self._units: tuple[tuple[tuple[int, int, str], ...], ...] = tuple(
@@ -343,12 +345,18 @@ class NameIndex:
         return r * light_q - heavy_q + max(0.0, r - r0) * light_max + _EPSILON
 
     def candidates(
-        self, query: Sequence[str], *, threshold: float = 0.0
+        self,
+        query: Sequence[str],
+        *,
+        threshold: float = 0.0,
+        query_weights: Sequence[float] | None = None,
     ) -> dict[int, list[Alignment]]:
         """Every name that can score ``threshold`` or more, with all its unit alignments.
 
         With ``threshold`` 0 that is every name sharing a unit with the query; above 0, names
         whose :func:`~partyscreen.scoring.upper_bound` falls below it are left out.
+        ``query_weights`` may be given when already known (they must be
+        ``self.weights.weights_of(query)``).
         """
         query_units = units(query)
         matches = [
@@ -356,7 +364,9 @@ class NameIndex:
             for qs, qe, text in query_units
         ]
         weight = self.weight
-        q_weights = self.weights.weights_of(query, weight)
+        q_weights = (
+            query_weights if query_weights is not None else self.weights.weights_of(query, weight)
+        )
         # What each query token can weigh when matched to a light unit: in a single-token
         # match, no more than the light word (a misspelt word weighs what the word it stands
         # for weighs); in a match through a pair, its own weight.
@@ -553,7 +563,7 @@ class NameIndex:
                     short_typos = short_typos or short
             if not found_here:
                 continue
-            if initials or initialled[number]:
+            if initials or number in initialled:
                 # Never evidence alone, so looked at only here; short typos need support.
                 for alignment in initial_alignments(query, self.names[number]):
                     found_here.append(alignment)

@@ -237,8 +237,10 @@ class Screener:
             raise EmptyNameError(msg)
         wanted = {x.casefold() for x in lists} if lists else None
         best: dict[int, Match] = {}
-        candidates = self.index.candidates(query.tokens, threshold=settings.review_threshold)
         query_weights = self.index.weights.weights_of(query.tokens, self.index.weight)
+        candidates = self.index.candidates(
+            query.tokens, threshold=settings.review_threshold, query_weights=query_weights
+        )
         # In entry order, so that of two names of one entity with the same score the first
         # listed is reported, whatever order the index found them in.
         for number, alignments in sorted(candidates.items()):

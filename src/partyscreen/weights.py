@@ -55,6 +55,10 @@ _LEGAL_FORMS = tuple(w for w in LEGAL_FORM_TOKENS if len(w) >= 3)
 
 _VOWELS = frozenset("aeiouy")
 
+#: The positions of a name's ends, first and last (one for a name of one token).
+_ENDS = (0, -1)
+_FIRST = (0,)
+
 
 @lru_cache(maxsize=4096)
 def is_misspelt_legal_form(token: str) -> bool:
@@ -103,8 +107,12 @@ class TokenWeights:
         lacks. (Listed names use all their words, so this reads queries only.) ``weight`` may
         be a cached :meth:`weight`."""
         out = list(map(weight or self.weight, tokens))
-        for i in {0, len(tokens) - 1} if tokens else ():
+        doc_freq = self.doc_freq
+        for i in _ENDS if len(tokens) > 1 else _FIRST if tokens else ():
             token = tokens[i]
-            if token not in self.doc_freq and is_misspelt_legal_form(token):
+            # (Vowels first: most words have one, and the check is cheap.)
+            if not _VOWELS.isdisjoint(token) or token in doc_freq:
+                continue
+            if is_misspelt_legal_form(token):
                 out[i] = min(out[i], GENERIC_WEIGHT)
         return out

@@ -49,6 +49,15 @@ def indexed(index: NameIndex, query: tuple[str, ...], threshold: float = 0.0) ->
     }
 
 
+def assert_keeps_what_reaches(index: NameIndex, query: tuple[str, ...], threshold: float) -> None:
+    """The index, pruning at ``threshold``, keeps every name brute force scores at or above
+    it, and scores it the same."""
+    pruned = indexed(index, query, threshold)
+    for number, score in brute_force(index, query).items():
+        if score >= threshold:
+            assert pruned[number] == pytest.approx(score)
+
+
 def noisy(rng: random.Random, name: str) -> str:
     """A name with typos, dropped words, shuffled order or split words."""
     chars = list(name)
@@ -154,12 +163,7 @@ def test_index_keeps_names_that_an_initial_lifts(
     if data.draw(st.booleans()):
         query.append(data.draw(st.sampled_from(_EXTRA)))
     q = tuple(dict.fromkeys(query))
-    threshold = data.draw(st.sampled_from([0.5, 0.6, 0.75, 0.8, 0.9]))
-    expected = brute_force(index, q)
-    pruned = indexed(index, q, threshold)
-    for number, score in expected.items():
-        if score >= threshold:
-            assert pruned[number] == pytest.approx(score)
+    assert_keeps_what_reaches(index, q, data.draw(st.sampled_from([0.5, 0.6, 0.75, 0.8, 0.9])))
 
 
 @settings(max_examples=300, deadline=None)
@@ -182,12 +186,7 @@ def test_index_keeps_names_whose_initials_a_query_spells_out(
     if data.draw(st.booleans()):
         query.append(data.draw(st.sampled_from(_FIRST + _LAST + _EXTRA)))
     q = tuple(dict.fromkeys(query))
-    threshold = data.draw(st.sampled_from([0.5, 0.6, 0.75, 0.8, 0.9]))
-    expected = brute_force(index, q)
-    pruned = indexed(index, q, threshold)
-    for number, score in expected.items():
-        if score >= threshold:
-            assert pruned[number] == pytest.approx(score)
+    assert_keeps_what_reaches(index, q, data.draw(st.sampled_from([0.5, 0.6, 0.75, 0.8, 0.9])))
 
 
 _FIRMS = ["avia", "zest", "albin", "ajab", "kral", "parto", "group", "technology", "trading"]
@@ -211,12 +210,7 @@ def test_index_weighs_a_misspelt_legal_form_as_scoring_does(
     typo = tokens(data.draw(st.sampled_from(MISSPELT_LEGAL)))
     query[data.draw(st.sampled_from([0, len(query) // 2, len(query)])) : 0] = typo
     q = tuple(dict.fromkeys(query))
-    threshold = data.draw(st.sampled_from([0.5, 0.6, 0.75, 0.8, 0.9]))
-    expected = brute_force(index, q)
-    pruned = indexed(index, q, threshold)
-    for number, score in expected.items():
-        if score >= threshold:
-            assert pruned[number] == pytest.approx(score)
+    assert_keeps_what_reaches(index, q, data.draw(st.sampled_from([0.5, 0.6, 0.75, 0.8, 0.9])))
 
 
 @given(st.lists(names, min_size=1, max_size=10))

@@ -36,7 +36,7 @@ both names have the same tokens.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from itertools import groupby
 from operator import mul
@@ -497,44 +497,33 @@ def typo_needs_support(a: str, b: str) -> bool:
     return min(len(a), len(b)) <= SHORT_TYPO_LETTERS
 
 
-def _credit_listed_initials(
-    query: Sequence[str],
-    name: Sequence[str],
-    qw: list[float],
-    nw: list[float],
-    qsim: list[float],
-    nsim: list[float],
-    best: dict[int, tuple[float, int, int, int, int]],
-    name_best: dict[int, tuple[float, int, int, int, int]],
-) -> frozenset[int]:
-    """Credit the name's initials (see :func:`score_alignment`), in place; return the query
-    words matched only through one."""
+def _credit_initials(
+    found: dict[int, tuple[float, int, int, int, int]],
+    sims: list[float],
+    word_weights: Sequence[float],
+    initial_weights: Sequence[float],
+    initial_at: Callable[[int, int, int, int], int | None],
+) -> tuple[set[int], set[int]]:
+    """Cap, in place, the words of one name whose best match is an initial of the other
+    (``initial_at`` gives the initial's position for such an alignment, else None): an
+    initial stands for the first such word by position, counted for no more than the initial
+    weighs, and later ones lose the match. Returns those words and the initials credited."""
+    words: set[int] = set()
     credited: set[int] = set()
-    through_initial: set[int] = set()
-    for i in sorted(best):
-        sim, qs, qe, cs, ce = best[i]
-        if qe - qs == 1 and ce - cs == 1 and len(query[qs]) > 1 and is_initial(name[cs]):
-            through_initial.add(i)
-            if cs in credited:
-                qsim[i] = 0.0
-                del best[i]
-            else:
-                credited.add(cs)
-                qsim[i] = sim * min(1.0, nw[cs] / qw[i]) if qw[i] else sim
-    for j in sorted(name_best):
-        # A listed initial whose query word is better matched elsewhere stands for nothing:
-        # "I. Ivanovich" is not all found in "Petr Ivanovich" because Ivanovich starts with I.
-        _, qs, qe, cs, ce = name_best[j]
-        if (
-            j not in credited
-            and qe - qs == 1
-            and ce - cs == 1
-            and len(query[qs]) > 1
-            and is_initial(name[cs])
-        ):
-            nsim[j] = 0.0
-            del name_best[j]
-    return frozenset(through_initial)
+    for k in sorted(found):
+        sim, qs, qe, cs, ce = found[k]
+        letter = initial_at(qs, qe, cs, ce)
+        if letter is None:
+            continue
+        words.add(k)
+        if letter in credited:
+            sims[k] = 0.0
+            del found[k]
+        else:
+            credited.add(letter)
+            own = word_weights[k]
+            sims[k] = sim * min(1.0, initial_weights[letter] / own) if own else sim
+    return words, credited
 
 
 def score_alignment(
@@ -609,25 +598,38 @@ def score_alignment(
     # An initial stands for one word of the name at most, and counts there for no more than
     # it weighs itself: "V." for "Vladimir" says a letter, not a name.
     # Nor does it put the word in the query: a name is not contained through its initials.
-    credited: set[int] = set()
     by_initial: set[int] = set()
-    for j in sorted(name_best) if has_initials else ():
-        sim, qs, qe, cs, ce = name_best[j]
-        if ce - cs == 1 and len(name[cs]) > 1 and is_initial(query[qs]):
-            by_initial.add(j)
-            if qs in credited:
-                nsim[j] = 0.0
-                del name_best[j]
-            else:
-                credited.add(qs)
-                nsim[j] = sim * min(1.0, qw[qs] / nw[j]) if nw[j] else sim
+    if has_initials:
+        by_initial, _ = _credit_initials(
+            name_best,
+            nsim,
+            nw,
+            qw,
+            lambda qs, qe, cs, ce: (
+                qs
+                if qe - qs == 1 and ce - cs == 1 and len(name[cs]) > 1 and is_initial(query[qs])
+                else None
+            ),
+        )
     # The same the other way round: a listed initial ("A." in "Yuri A. Krasheninnikov")
     # stands for one word of the query, which counts for no more than the initial weighs.
-    # Neither name is contained through it.
-    query_by_initial: frozenset[int] = _NO_WORDS
+    # Neither name is contained through it, and an initial whose query word is better matched
+    # elsewhere stands for nothing: "I. Ivanovich" is not all found in "Petr Ivanovich"
+    # because Ivanovich starts with I.
+    query_by_initial: set[int] | frozenset[int] = _NO_WORDS
     if name_initials:
-        query_by_initial = _credit_listed_initials(query, name, qw, nw, qsim, nsim, best, name_best)
-        by_initial.update(best[i][3] for i in query_by_initial if i in best)
+
+        def listed_initial(qs: int, qe: int, cs: int, ce: int) -> int | None:
+            if qe - qs == 1 and ce - cs == 1 and len(query[qs]) > 1 and is_initial(name[cs]):
+                return cs
+            return None
+
+        query_by_initial, credited = _credit_initials(best, qsim, qw, nw, listed_initial)
+        by_initial |= credited
+        for j in sorted(name_best):
+            if j not in credited and listed_initial(*name_best[j][1:]) is not None:
+                nsim[j] = 0.0
+                del name_best[j]
     # The words a query is contained by, before ordinary words are weakened (below): a
     # truncated name ("Federal Security Service" for the FSB's full entry) is still that name.
     q_words, q_letters = _distinctive(query, qw)

@@ -23,6 +23,7 @@ from partyscreen.vocabulary import GENERIC_WORDS, LEGAL_FORM_TOKENS, PLACE_WORDS
 __all__ = [
     "FULL_WEIGHT_LENGTH",
     "GENERIC_WEIGHT",
+    "LEGAL_TYPO_CACHE_SIZE",
     "PRIOR_NAMES",
     "TokenWeights",
     "is_misspelt_legal_form",
@@ -60,7 +61,12 @@ _ENDS = (0, -1)
 _FIRST = (0,)
 
 
-@lru_cache(maxsize=4096)
+#: Words whose legal-form check is remembered. Only a query's end words that no listed name
+#: uses and that have no vowel are checked (see TokenWeights.weights_of), so few need it.
+LEGAL_TYPO_CACHE_SIZE = 4096
+
+
+@lru_cache(maxsize=LEGAL_TYPO_CACHE_SIZE)
 def is_misspelt_legal_form(token: str) -> bool:
     """Whether ``token`` reads as an abbreviated legal form with one typo ("jLC", "Lt",
     "Sdg", "wJSC"): one edit from one, and of consonants only, as abbreviations like LLC,

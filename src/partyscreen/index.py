@@ -191,10 +191,13 @@ class NameIndex:
         # its bounds allow for this gain: the light keys below, and the totals the bounds
         # compare with (lowered by the gain over KEY_THRESHOLD; candidates() widens both
         # for a lower threshold).
+        # (Looked for with len first, which is cheap: most names have no one-letter word.)
         gains = [
             2
             * INITIAL_SIMILARITY
             * sum(w for t, w in zip(name, weights, strict=True) if is_initial(t))
+            if 1 in map(len, name)
+            else 0.0
             for name, weights in zip(self.names, self.name_weights, strict=True)
         ]
         # (Few names have initials: the others share their totals' float objects, so that

@@ -274,7 +274,9 @@ def _drop_acronym(tokens: list[str]) -> list[str]:
     """Drop a token that spells the initials of the other words: the acronym a name repeats
     ("China Aerodynamics Research and Development Center (CARDC)") is not a word of its own,
     and a name given without it is the same name. The letters are compared in any order, so
-    that the acronym goes whatever the word order ("(CARDC) Center Research ...")."""
+    that the acronym goes whatever the word order ("(CARDC) Center Research ..."). The tokens
+    are tried from the last, where a name usually repeats its acronym, so that a word whose
+    letters happen to be the initials too ("Aabc" in "Aaaa Aabc Baaa Caaa (ABAC)") stays."""
     if len(tokens) < 4:
         return tokens
     stop = [t in STOPWORDS for t in tokens]
@@ -282,7 +284,8 @@ def _drop_acronym(tokens: list[str]) -> list[str]:
     n_plain = len(tokens) - sum(stop)
     n_firm = len(tokens) - sum(legal)
     n_both = sum(not (s or g) for s, g in zip(stop, legal, strict=True))
-    for i, tok in enumerate(tokens):
+    for i in reversed(range(len(tokens))):
+        tok = tokens[i]
         if len(tok) < 3 or not tok.isalpha():
             continue
         # How many words the others have in each reading: the acronym must spell all of them,

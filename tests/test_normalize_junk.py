@@ -49,6 +49,18 @@ def text(name: str) -> str:
         ("Future Systems Rpvt", "future systems"),
         ("Li Zhao", "li zhao"),  # a syllable, not ZAO with a letter more
         ("Holiday Inn", "holiday inn"),  # a letter changed is not enough
+        # a legal form cut short at the end (a supplier master's fixed-width name field)
+        (
+            "Shenzhen Dajiang Innovation Sciences and Technology Co., Lt",
+            "shenzhen dajiang innovation science technology",
+        ),
+        ("Fortune Source Electronics Co., Limi", "fortune source electronics"),
+        ("SZ DJI Technology Co., Limit", "sz dji technology"),
+        ("Gulf Gate Shipping Compa", "gulf gate shipping"),
+        ("Acme Joint Stock Comp", "acme"),
+        ("TEHRAN GOSTARESH COMPANY, P.J.S.", "tehran gostaresh"),
+        ("Kim Lim", "kim lim"),  # short, and after no legal form: a name
+        ("Acme Co. Do", "acme do"),  # a short word
         # legal forms that open a name
         ("LLC Oy Lemon", "lemon"),
         ("SA Maples", "maples"),

@@ -166,6 +166,7 @@ def test_names_of_ordinary_words_are_still_found(query: str, fragment: str) -> N
         ("a typo beside an initial", "Aristedis A. Pappas", "pappas"),
         ("a legal form with a letter changed", "Avia Group jLC", "avia group"),
         ("a legal form with a letter changed", "Albin Technologies Sdg Bhd.", "albin"),
+        ("a legal form cut short", "Fortune Source Electronics Co. Lt.", "fortune source"),
     ],
 )
 def test_listed_party_with_junk_is_found(kind: str, query: str, fragment: str) -> None:

@@ -388,6 +388,26 @@ def _misspelt_short_legal_form(token: str) -> bool:
     )
 
 
+#: Letters a legal form cut short at the end of a name needs before it is dropped on its own
+#: ("Corporat", "Compa"): supplier masters cut names at a fixed width (SAP's NAME1 field holds
+#: 35 characters), so "... Technology Co., Lt" is common. Shorter cuts ("Limi", "Inco", a
+#: company of its own) are dropped only right after another legal form ("Co., Limi").
+CUT_LEGAL_FORM_LETTERS = 5
+
+#: The beginnings of legal forms, from two letters on, but short words ("Do", "In", "To"); and
+#: those of the long ones (:data:`_LONG_LEGAL_FORMS`) of :data:`CUT_LEGAL_FORM_LETTERS` or
+#: more, but any word ("Limit").
+_CUT_LEGAL_FORMS = frozenset(
+    form[:end] for form in LEGAL_FORM_TOKENS for end in range(2, len(form))
+) - {word for word in ORDINARY_WORDS if len(word) < CUT_LEGAL_FORM_LETTERS}
+_CUT_LONG_LEGAL_FORMS = (
+    frozenset(
+        form[:end] for form in _LONG_LEGAL_FORMS for end in range(CUT_LEGAL_FORM_LETTERS, len(form))
+    )
+    - ORDINARY_WORDS
+)
+
+
 #: The legal-form phrases by their first word, in their order: only those can start at a token.
 _PHRASES_BY_FIRST: dict[str, tuple[tuple[str, ...], ...]] = {
     first: tuple(p for p in LEGAL_FORM_PHRASES if p[0] == first)
@@ -433,24 +453,42 @@ def _phrase_length(tokens: list[str], i: int) -> int:
 def _drop_legal_forms(tokens: list[str]) -> tuple[list[str], list[str]]:
     kept: list[str] = []
     dropped: list[str] = []
+    # Whether the name's last token is kept, and whether it comes right after a legal form:
+    # it may be a legal form cut short ("Corporat", "Co., Lt").
+    last_kept = last_after_form = after_form = False
     i = 0
     while i < len(tokens):
         length = _phrase_length(tokens, i)
         if length:
             dropped.extend(tokens[i : i + length])
             i += length
+            after_form = True
             continue
         tok = tokens[i]
         if _is_legal_form(tok):
             dropped.append(tok)
+            after_form = True
         else:
+            if i == len(tokens) - 1:
+                last_kept, last_after_form = True, after_form
             kept.append(tok)
+            after_form = False
         i += 1
     while kept and kept[-1] in LEGAL_FORM_TRAILING_TOKENS and len(kept) > 1:
         dropped.append(kept.pop())
+        last_kept = False
     while kept and kept[0] in LEGAL_FORM_LEADING_TOKENS and len(kept) > 1:
         dropped.append(kept.pop(0))
-    if len(kept) > 1 and _misspelt_short_legal_form(kept[-1]):
+    if len(kept) > 1 and (
+        _misspelt_short_legal_form(kept[-1])
+        or (
+            last_kept
+            and (
+                kept[-1] in _CUT_LONG_LEGAL_FORMS
+                or (last_after_form and kept[-1] in _CUT_LEGAL_FORMS)
+            )
+        )
+    ):
         dropped.append(kept.pop())
     return kept, dropped
 

@@ -167,6 +167,9 @@ def test_names_of_ordinary_words_are_still_found(query: str, fragment: str) -> N
         ("a legal form with a letter changed", "Avia Group jLC", "avia group"),
         ("a legal form with a letter changed", "Albin Technologies Sdg Bhd.", "albin"),
         ("a legal form cut short", "Fortune Source Electronics Co. Lt.", "fortune source"),
+        ("a last word cut short", "Hangzhou Hikvision Digital Techno", "digital technology"),
+        ("a last word cut short", "Xi'an Research Institute of Navigat", "navigation"),
+        ("a last word cut short", "Chinese Academy of Engineering Phys", "engineering physics"),
     ],
 )
 def test_listed_party_with_junk_is_found(kind: str, query: str, fragment: str) -> None:

@@ -13,9 +13,11 @@ from hypothesis import strategies as st
 from partyscreen.index import NameIndex
 from partyscreen.normalize import normalize_name
 from partyscreen.scoring import (
+    CUT_SIMILARITY,
     INITIAL_SIMILARITY,
     SKELETON_SIMILARITY,
     align,
+    cut_alignments,
     match_kind,
     max_edits,
     query_can_stand_inside,
@@ -34,7 +36,7 @@ def tokens(name: str) -> tuple[str, ...]:
 def brute_force(index: NameIndex, query: tuple[str, ...]) -> dict[int, float]:
     out = {}
     for number, name in enumerate(index.names):
-        alignments = align(query, name)
+        alignments = align(query, name, index.weights.doc_freq)
         if alignments:
             out[number] = score_alignment(query, name, alignments, index.weights).score
     return out
@@ -85,6 +87,8 @@ def noisy(rng: random.Random, name: str) -> str:
     if len(parts) > 1 and rng.random() < 0.2:
         k = rng.randrange(len(parts))
         parts[k] = parts[k][:1]  # an initial ("V. Putin")
+    if len(parts) > 1 and rng.random() < 0.2:
+        parts[-1] = parts[-1][: rng.randint(1, len(parts[-1]))]  # cut short ("... Electr")
     if rng.random() < 0.15:
         parts.insert(rng.choice([0, len(parts)]), rng.choice(MISSPELT_LEGAL))  # "Avia Group jLC"
     return " ".join(parts) or name
@@ -314,6 +318,7 @@ def test_skeleton_match_counts_less_than_a_close_typo() -> None:
         ("huawai", "huawei", "typo"),
         ("hik vision", "hikvision", "joined"),
         ("hikvision", "hikvision", "exact"),
+        ("sheenrun electr", "sheenrun electronics", "cut"),
     ],
 )
 def test_explanation_says_how_each_word_matched(query: str, name: str, kind: str) -> None:
@@ -322,6 +327,25 @@ def test_explanation_says_how_each_word_matched(query: str, name: str, kind: str
     features = score_alignment(q, n, align(q, n), weights).features()
     assert isinstance(features["tokens"], list)
     assert features["tokens"][-1]["kind"] == kind
+
+
+def test_a_last_word_cut_short_stands_for_the_listed_word_it_begins() -> None:
+    from partyscreen.settings import MATCH_THRESHOLD
+
+    weights = TokenWeights.from_token_sets([("sheenrun", "optics", "electronics"), ("other",)])
+
+    def score(query: tuple[str, ...], name: tuple[str, ...]) -> float:
+        return score_alignment(query, name, align(query, name), weights).score
+
+    listed = ("sheenrun", "optics", "electronics")
+    assert score(("sheenrun", "optics", "electr"), listed) >= MATCH_THRESHOLD
+    # Only the last word, of a query of two words or more, of four letters or more and half
+    # the listed word or more.
+    assert not cut_alignments(("electr", "optics"), listed)
+    assert not cut_alignments(("electr",), listed)
+    assert not cut_alignments(("sheenrun", "ele"), listed)
+    assert not cut_alignments(("xiamen", "anne"), ("annexfield",))
+    assert cut_alignments(("xiamen", "anne"), ("annex",)) == [(1, 2, 0, 1, CUT_SIMILARITY)]
 
 
 def test_one_long_coined_word_can_stand_for_a_longer_name() -> None:

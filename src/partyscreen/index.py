@@ -18,7 +18,7 @@ checks against brute force that no name reaching the threshold is lost.
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
@@ -29,6 +29,8 @@ from rapidfuzz.distance import OSA
 from partyscreen.scoring import (
     CONFLICT_WEIGHT,
     CONTAINMENT_SCORE,
+    CUT_SIMILARITY,
+    CUT_WORD_LETTERS,
     INITIAL_SIMILARITY,
     PAIR_MAX_EDITS,
     Alignment,
@@ -71,6 +73,10 @@ KEY_THRESHOLD = 0.75
 
 #: Slack on the cut, so that a name exactly at the bound is not lost to rounding.
 _EPSILON = 1e-9
+
+#: The distance a word cut short is given from the words it begins: inexact, and never
+#: matched to a pair of tokens read as one (those match exactly, PAIR_MAX_EDITS).
+_CUT_DISTANCE = PAIR_MAX_EDITS + 1
 
 
 def _deletions(word: str) -> set[str]:
@@ -270,6 +276,7 @@ class NameIndex:
         # ("holding" for "holdings", see token_similarity).
         tokens = {t for name in self.names for t in name}
         self._tokens = _EditNeighbours(tokens)
+        self._sorted_tokens: tuple[str, ...] = tuple(sorted(tokens))
         self._spelling_of: dict[str, str] = {
             spelling: word for word in tokens for spelling in SPELLINGS.get(word, ())
         }
@@ -281,6 +288,7 @@ class NameIndex:
                 skeletons[key_].append(token)
         self._skeletons: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in skeletons.items()}
         self.similar = lru_cache(maxsize=LOOKUP_CACHE_SIZE)(self._similar)
+        self.cut_from = lru_cache(maxsize=LOOKUP_CACHE_SIZE)(self._cut_from)
         #: A token's weight, cached: queries ask for the same tokens' weights again and again.
         self.weight = lru_cache(maxsize=LOOKUP_CACHE_SIZE)(self.weights.weight)
 
@@ -325,6 +333,18 @@ class NameIndex:
                 found[word] = (word, found[word][1] if word in found else 1, sim)
         return tuple(found.values())
 
+    def _cut_from(self, word: str) -> tuple[tuple[str, int, float], ...]:
+        """The listed words that ``word`` begins, longer but at most twice as long: what it may
+        have been cut from (see :func:`~partyscreen.scoring.cut_alignments`)."""
+        tokens = self._sorted_tokens
+        found = []
+        for i in range(bisect_left(tokens, word), len(tokens)):
+            if not tokens[i].startswith(word):
+                break
+            if len(word) < len(tokens[i]) <= 2 * len(word):
+                found.append((tokens[i], _CUT_DISTANCE, CUT_SIMILARITY))
+        return tuple(found)
+
     def _exact(self, unit: str) -> tuple[tuple[str, int, float], ...]:
         """The vocabulary word ``unit`` itself, if any: pairs match only so."""
         return ((unit, 0, 1.0),) if unit in self.vocabulary else ()
@@ -366,6 +386,14 @@ class NameIndex:
             self.similar(text) if qe - qs == 1 or PAIR_MAX_EDITS else self._exact(text)
             for qs, qe, text in query_units
         ]
+        if (
+            len(query) >= 2
+            and len(query[-1]) >= CUT_WORD_LETTERS
+            and query[-1] not in self.weights.doc_freq
+        ):
+            # A last word no listed name uses may be cut short (its single unit is the last
+            # of the singles).
+            matches[len(query) - 1] += self.cut_from(query[-1])
         weight = self.weight
         q_weights = (
             query_weights if query_weights is not None else self.weights.weights_of(query, weight)

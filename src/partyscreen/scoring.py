@@ -36,7 +36,7 @@ both names have the same tokens.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Container, Sequence
 from functools import lru_cache
 from itertools import groupby
 from operator import mul
@@ -51,6 +51,8 @@ __all__ = [
     "COMMON_WORD_WEIGHT",
     "CONFLICT_WEIGHT",
     "CONTAINMENT_SCORE",
+    "CUT_SIMILARITY",
+    "CUT_WORD_LETTERS",
     "INITIAL_SIMILARITY",
     "MIN_CONTAINED_LETTERS",
     "PAIR_MAX_EDITS",
@@ -65,6 +67,7 @@ __all__ = [
     "Score",
     "align",
     "can_stand_inside",
+    "cut_alignments",
     "edit_similarity",
     "initial_alignments",
     "is_initial",
@@ -167,6 +170,17 @@ SKELETON_SIMILARITY = 0.7
 #: "Nursultan Nazarbayev".
 INITIAL_SIMILARITY = 0.9
 
+#: Letters the last word of a query needs before it may be read as a listed word cut short:
+#: supplier masters cut names at a fixed width ("Shandong Sheenrun Optics and Electr" in a
+#: field of 35 characters). Three letters begin too many words. It must also be half the
+#: listed word or more: "Anne" is a name of its own, not "Annexfield" cut short.
+CUT_WORD_LETTERS = 4
+
+#: Similarity of a query's last word to a longer listed word it begins (see
+#: :func:`cut_alignments`): less than a close typo, as only part of the word is seen. The cut
+#: word weighs what the listed word weighs, as a misspelt one does.
+CUT_SIMILARITY = 0.85
+
 _VOWEL_RUNS = re.compile("[aeiouy]+")
 
 #: No token positions: most names have no initials to keep track of.
@@ -252,7 +266,8 @@ def match_kind(query_unit: str, name_unit: str, similarity: float) -> str:
     """How two matched units (a token, or two tokens written with a space) came to match:
     ``exact``, ``joined`` (a word split in two on one side, "hik vision" / "hikvision"),
     ``initial`` ("v" / "vladimir" either way round, see :func:`initial_alignments`),
-    ``romanisation`` (only the vowels differ, see :func:`skeleton`) or ``typo``."""
+    ``romanisation`` (only the vowels differ, see :func:`skeleton`), ``cut`` (the query's last
+    word cut short, see :func:`cut_alignments`) or ``typo``."""
     if similarity == 1.0:
         return "exact" if query_unit == name_unit else "joined"
     for letter, word in ((query_unit, name_unit), (name_unit, query_unit)):
@@ -265,6 +280,12 @@ def match_kind(query_unit: str, name_unit: str, similarity: float) -> str:
         < SKELETON_SIMILARITY
     ):
         return "romanisation"
+    if (
+        similarity == CUT_SIMILARITY
+        and 2 * len(query_unit) >= len(name_unit) > len(query_unit) >= CUT_WORD_LETTERS
+        and name_unit.startswith(query_unit)
+    ):
+        return "cut"
     return "typo"
 
 
@@ -285,9 +306,13 @@ def units(tokens: Sequence[str]) -> list[tuple[int, int, str]]:
 Alignment = tuple[int, int, int, int, float]
 
 
-def align(query: Sequence[str], name: Sequence[str]) -> list[Alignment]:
+def align(
+    query: Sequence[str], name: Sequence[str], listed_words: Container[str] = frozenset()
+) -> list[Alignment]:
     """Every pair of units with a non-zero similarity (a pair of two pairs is never needed),
-    and, when there is any, the initials of either name (:func:`initial_alignments`)."""
+    the query's last word read as cut short unless it is one of ``listed_words`` (the words
+    of the list's names: :func:`cut_alignments`), and, when there is any, the initials of
+    either name (:func:`initial_alignments`)."""
     out: list[Alignment] = []
     for qs, qe, qt in units(query):
         for cs, ce, ct in units(name):
@@ -297,9 +322,27 @@ def align(query: Sequence[str], name: Sequence[str]) -> list[Alignment]:
             sim = token_similarity(qt, ct, pair=q_pair or c_pair)
             if sim > 0.0:
                 out.append((qs, qe, cs, ce, sim))
+    if query and query[-1] not in listed_words:
+        out.extend(cut_alignments(query, name))
     if out:
         out.extend(initial_alignments(query, name))
     return out
+
+
+def cut_alignments(query: Sequence[str], name: Sequence[str]) -> list[Alignment]:
+    """The last word of a query of two words or more, read as cut short (the index does so
+    only for a word no listed name uses: :func:`align`): aligned (at
+    :data:`CUT_SIMILARITY`) with each longer word of the name that it begins, when it has
+    :data:`CUT_WORD_LETTERS` letters or more and is half that word or more ("electr" with
+    "electronics")."""
+    if len(query) < 2 or len(cut := query[-1]) < CUT_WORD_LETTERS:
+        return []
+    last = len(query) - 1
+    return [
+        (last, last + 1, cs, cs + 1, CUT_SIMILARITY)
+        for cs, word in enumerate(name)
+        if len(cut) < len(word) <= 2 * len(cut) and word.startswith(cut)
+    ]
 
 
 def is_initial(token: str) -> bool:

@@ -194,6 +194,17 @@ def _truncation(rng: random.Random, name: str) -> str | None:
     return " ".join(words[: len(words) - rng.randint(1, max(1, len(words) // 3))])
 
 
+#: The width a supplier master may cut a name to: SAP's vendor name field (NAME1) holds 35
+#: characters, and names longer than that are cut wherever the width ends, mid-word too.
+FIXED_WIDTH = 35
+
+
+def _fixed_width(rng: random.Random, name: str) -> str | None:
+    """The name cut to :data:`FIXED_WIDTH` characters, if longer (no randomness: the other
+    classes' variants stay as they were)."""
+    return name[:FIXED_WIDTH].rstrip() if len(name) > FIXED_WIDTH else None
+
+
 PERTURBATIONS: dict[str, Callable[[random.Random, str], str | None]] = {
     "typo": _typo,
     "order": _order,
@@ -203,6 +214,7 @@ PERTURBATIONS: dict[str, Callable[[random.Random, str], str | None]] = {
     "homoglyph": _homoglyph,
     "zero_width": _zero_width,
     "truncation": _truncation,
+    "fixed_width": _fixed_width,
 }
 
 
@@ -225,7 +237,8 @@ def perturbed_variants(seed: int = 20191009) -> Iterator[Variant]:
 
     Truncation applies to organisations only: a company name cut short ("Xiamen Meiya Pico
     Information Co") still names the company, a person's name without its surname ("Dmitriy V"
-    for "Dmitriy V Lukhanin") names nobody in particular.
+    for "Dmitriy V Lukhanin") names nobody in particular. A fixed-width cut applies to every
+    name longer than :data:`FIXED_WIDTH`, as an ERP export does.
     """
     rng = random.Random(seed)
     for entity in entity_list_rows():

@@ -6,7 +6,8 @@ Four measurements, each on the same queries for every matcher, in one run:
 
 1. seed mentions (../shared/eval/seed_mentions.csv) against the embedded list;
 2. seeded perturbations of every Entity List name in ../shared/data/csl (typo, order, legal
-   form, abbreviation, spacing, homoglyph, zero-width, truncation) and the Chinese legal and
+   form, abbreviation, spacing, homoglyph, zero-width, truncation, and the name cut at a
+   supplier master's fixed width of 35 characters, mid-word too) and the Chinese legal and
    short names of listed Shenzhen companies (cross-script), against the CSL sample plus the
    embedded list; recall = the source entity (or the same party on another list) is the top
    result at or above the matcher's default threshold;

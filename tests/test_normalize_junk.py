@@ -8,8 +8,8 @@ import pytest
 from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
-from partyscreen.normalize import normalize_name
-from partyscreen.vocabulary import LEGAL_FORM_LEADING_TOKENS
+from partyscreen.normalize import CUT_LEGAL_FORM_LETTERS, normalize_name
+from partyscreen.vocabulary import LEGAL_FORM_LEADING_TOKENS, ORDINARY_WORDS
 
 
 def text(name: str) -> str:
@@ -124,3 +124,20 @@ def test_an_acronym_of_the_name_vanishes(words: list[str]) -> None:
     assume(normalize_name(acronym).tokens == (acronym,))
     if len(tokens) >= 3:
         assert normalize_name(f"{name} ({acronym.upper()})").tokens == tokens
+
+
+@given(
+    st.lists(_words, min_size=1, max_size=4),
+    st.sampled_from(["limited", "company", "corporation", "incorporated"]),
+    st.data(),
+)
+def test_a_legal_form_cut_short_after_another_reads_as_the_whole(
+    words: list[str], form: str, data: st.DataObject
+) -> None:
+    """ "Acme Co., Limi" is "Acme Co., Limited", wherever the field's width cut the form (but
+    at a short word such as "In")."""
+    cut = form[: data.draw(st.integers(min_value=2, max_value=len(form)))]
+    assume(not (cut in ORDINARY_WORDS and len(cut) < CUT_LEGAL_FORM_LETTERS))
+    whole = normalize_name(" ".join([*words, "Co.,", form]))
+    assume(whole.legal_forms)  # not a name made of legal forms only, kept whole
+    assert normalize_name(" ".join([*words, "Co.,", cut])).tokens == whole.tokens

@@ -477,18 +477,18 @@ def _drop_legal_forms(tokens: list[str]) -> tuple[list[str], list[str]]:
     while kept and kept[-1] in LEGAL_FORM_TRAILING_TOKENS and len(kept) > 1:
         dropped.append(kept.pop())
         last_kept = False
-    while kept and kept[0] in LEGAL_FORM_LEADING_TOKENS and len(kept) > 1:
-        dropped.append(kept.pop(0))
-    if len(kept) > 1 and (
-        _misspelt_short_legal_form(kept[-1])
-        or (
-            last_kept
-            and (
-                kept[-1] in _CUT_LONG_LEGAL_FORMS
-                or (last_after_form and kept[-1] in _CUT_LEGAL_FORMS)
-            )
+    # (Before a leading form goes: "AB Co., Li" is "AB Co., Limited", the company AB.)
+    if (
+        len(kept) > 1
+        and last_kept
+        and (
+            kept[-1] in _CUT_LONG_LEGAL_FORMS or (last_after_form and kept[-1] in _CUT_LEGAL_FORMS)
         )
     ):
+        dropped.append(kept.pop())
+    while kept and kept[0] in LEGAL_FORM_LEADING_TOKENS and len(kept) > 1:
+        dropped.append(kept.pop(0))
+    if len(kept) > 1 and _misspelt_short_legal_form(kept[-1]):
         dropped.append(kept.pop())
     return kept, dropped
 

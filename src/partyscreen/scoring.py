@@ -521,7 +521,9 @@ def supported(
         if sim < 1.0:
             short_typo = short_typo or _short_typo(query, name, qs, qe, cs, ce)
         elif not backed:
-            backed = any(name_weights[j] > GENERIC_WEIGHT for j in range(cs, ce))
+            backed = name_weights[cs] > GENERIC_WEIGHT or (
+                ce - cs == 2 and name_weights[cs + 1] > GENERIC_WEIGHT
+            )
     if backed or not short_typo:
         return alignments
     return [a for a in alignments if a[4] == 1.0 or not _short_typo(query, name, *a[:4])]
@@ -683,7 +685,12 @@ def score_alignment(
     )
     # A very short name ("SL", "HUA") cannot carry a longer one: the other's extra words,
     # however generic, count as if they contradicted it ("SL Science Holding" is not "SL").
-    short = q_letters < SHORT_NAME_LETTERS or _distinctive(name, nw)[1] < SHORT_NAME_LETTERS
+    # (Needed only when one side has a word unmatched and the other not; the similarities are
+    # final here, and the weights as this rule reads them.)
+    q_unmatched, n_unmatched = 0.0 in qsim, 0.0 in nsim
+    short = (q_unmatched != n_unmatched) and (
+        q_letters < SHORT_NAME_LETTERS or _distinctive(name, nw)[1] < SHORT_NAME_LETTERS
+    )
     # An ordinary word ("Martin", "Dynamics", "Galaxy") is weak evidence: many unrelated
     # companies share it. It weighs no more than a generic word when it is matched only with
     # a typo ("Galaxy" is a word, not a misspelling of "Galax"), or when the names share no
@@ -720,8 +727,7 @@ def score_alignment(
         for k, ordinary in enumerate(flags):
             if ordinary and (only_ordinary or sims[k] < 1.0):
                 w[k] = min(w[k], COMMON_WORD_WEIGHT)
-    conflict = 0.0 in qsim and 0.0 in nsim
-    conflict = conflict or (short and (0.0 in qsim or 0.0 in nsim))
+    conflict = (q_unmatched and n_unmatched) or short
     a = sum(map(mul, qw, qsim))
     b = sum(map(mul, nw, nsim))
     if conflict:
@@ -734,7 +740,12 @@ def score_alignment(
     query_coverage = a / sum(qw) if qw else 0.0
     # A listed name inside a longer query needs a word of its own, not only ordinary words:
     # "Chemical Industry Company" or "Security Technologies" stand inside many company names.
-    own = [0.0 if o else w for w, o in zip(nw, n_ordinary, strict=True)]
+    # (Only a name with every word matched can be; most candidates have one unmatched.)
+    own = (
+        [0.0 if o else w for w, o in zip(nw, n_ordinary, strict=True)]
+        if not (n_unmatched or by_initial)
+        else nw
+    )
     containment = max(
         CONTAINMENT_SCORE * name_coverage
         if not by_initial and _contained(name, own, nsim, min_words=contained_min_words)
@@ -744,7 +755,9 @@ def score_alignment(
     matches = []
     for i in sorted(best) if explain else ():
         sim, qs, qe, cs, ce = best[i]
-        matches.append((" ".join(query[qs:qe]), " ".join(name[cs:ce]), sim, qw[i]))
+        q_text = query[qs] if qe - qs == 1 else " ".join(query[qs:qe])
+        n_text = name[cs] if ce - cs == 1 else " ".join(name[cs:ce])
+        matches.append((q_text, n_text, sim, qw[i]))
     return Score(
         score=min(1.0, max(symmetric, containment)),
         symmetric=symmetric,

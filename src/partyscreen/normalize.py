@@ -249,16 +249,17 @@ def _expand(token: str) -> tuple[str, ...]:
     return (token,)
 
 
-def _initials(words: list[str]) -> set[str]:
-    """The initials of some words, sorted, with and without stopwords and legal forms; also
-    with one word read as the second half of a word split in two ("Labor atory")."""
+def _initials(words: list[str], cut: str | None = None) -> set[str]:
+    """The initials of some words, sorted, with and without stopwords and legal forms (and
+    ``cut``, a legal form cut short at the end); also with one word read as the second half of
+    a word split in two ("Labor atory")."""
     plain = [w for w in words if w not in STOPWORDS]
     out: set[str] = set()
     for kept in (
         words,
         plain,
-        [w for w in words if not _legal(w)],
-        [w for w in plain if not _legal(w)],
+        [w for w in words if not (_legal(w) or w == cut)],
+        [w for w in plain if not (_legal(w) or w == cut)],
     ):
         letters = [w[0] for w in kept]
         out.add("".join(sorted(letters)))
@@ -281,6 +282,9 @@ def _drop_acronym(tokens: list[str]) -> list[str]:
         return tokens
     stop = [t in STOPWORDS for t in tokens]
     legal = [_legal(t) for t in tokens]
+    # The last token may be a legal form cut short ("Co., Lt", see _drop_legal_forms).
+    cut = tokens[-1] if _cut_legal_form(tokens[-1], after_form=legal[-2]) else None
+    legal[-1] = legal[-1] or cut is not None
     n_plain = len(tokens) - sum(stop)
     n_firm = len(tokens) - sum(legal)
     n_both = sum(not (s or g) for s, g in zip(stop, legal, strict=True))
@@ -304,7 +308,7 @@ def _drop_acronym(tokens: list[str]) -> list[str]:
         # token that starts none of them rules it out before the readings are spelt.
         if not set(tok) <= {w[0] for w in others}:
             continue
-        if "".join(sorted(tok)) in _initials(others):
+        if "".join(sorted(tok)) in _initials(others, cut):
             return others
     return tokens
 
@@ -394,18 +398,27 @@ def _misspelt_short_legal_form(token: str) -> bool:
 #: company of its own) are dropped only right after another legal form ("Co., Limi").
 CUT_LEGAL_FORM_LETTERS = 5
 
-#: The beginnings of legal forms, from two letters on, but short words ("Do", "In", "To"); and
+#: The beginnings of legal forms, from one letter on ("Co., L"), but short words ("Do", "In",
+#: "To", "A") and the Roman numeral I ("Acquisition Corp. I" and "II" are two companies); and
 #: those of the long ones (:data:`_LONG_LEGAL_FORMS`) of :data:`CUT_LEGAL_FORM_LETTERS` or
 #: more, but any word ("Limit").
-_CUT_LEGAL_FORMS = frozenset(
-    form[:end] for form in LEGAL_FORM_TOKENS for end in range(2, len(form))
-) - {word for word in ORDINARY_WORDS if len(word) < CUT_LEGAL_FORM_LETTERS}
+_CUT_LEGAL_FORMS = (
+    frozenset(form[:end] for form in LEGAL_FORM_TOKENS for end in range(1, len(form)))
+    - {word for word in ORDINARY_WORDS if len(word) < CUT_LEGAL_FORM_LETTERS}
+    - {"i"}
+)
 _CUT_LONG_LEGAL_FORMS = (
     frozenset(
         form[:end] for form in _LONG_LEGAL_FORMS for end in range(CUT_LEGAL_FORM_LETTERS, len(form))
     )
     - ORDINARY_WORDS
 )
+
+
+def _cut_legal_form(token: str, *, after_form: bool) -> bool:
+    """Whether a name's last token reads as a legal form cut short, right after another legal
+    form or not."""
+    return token in _CUT_LONG_LEGAL_FORMS or (after_form and token in _CUT_LEGAL_FORMS)
 
 
 #: The legal-form phrases by their first word, in their order: only those can start at a token.
@@ -478,13 +491,7 @@ def _drop_legal_forms(tokens: list[str]) -> tuple[list[str], list[str]]:
         dropped.append(kept.pop())
         last_kept = False
     # (Before a leading form goes: "AB Co., Li" is "AB Co., Limited", the company AB.)
-    if (
-        len(kept) > 1
-        and last_kept
-        and (
-            kept[-1] in _CUT_LONG_LEGAL_FORMS or (last_after_form and kept[-1] in _CUT_LEGAL_FORMS)
-        )
-    ):
+    if len(kept) > 1 and last_kept and _cut_legal_form(kept[-1], after_form=last_after_form):
         dropped.append(kept.pop())
     while kept and kept[0] in LEGAL_FORM_LEADING_TOKENS and len(kept) > 1:
         dropped.append(kept.pop(0))

@@ -38,7 +38,7 @@ def scores(index: NameIndex, query: tuple[str, ...], threshold: float) -> dict[i
 def brute_force(index: NameIndex, query: tuple[str, ...]) -> dict[int, float]:
     out = {}
     for number, name in enumerate(index.names):
-        alignments = align(query, name, index.weights.doc_freq)
+        alignments = align(query, name, index.weights)
         if alignments:
             out[number] = score_alignment(query, name, alignments, index.weights).score
     return out

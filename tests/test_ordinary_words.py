@@ -115,7 +115,7 @@ def test_index_agrees_with_brute_force_on_ordinary_words(
     expected = {
         number: score_alignment(query, name, al, index.weights).score
         for number, name in enumerate(index.names)
-        if (al := align(query, name, index.weights.doc_freq))
+        if (al := align(query, name, index.weights))
     }
     got = {
         number: score_alignment(

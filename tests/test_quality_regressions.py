@@ -169,6 +169,8 @@ def test_names_of_ordinary_words_are_still_found(query: str, fragment: str) -> N
         ("a legal form cut short", "Fortune Source Electronics Co. Lt.", "fortune source"),
         ("a last word cut short", "Hangzhou Hikvision Digital Techno", "digital technology"),
         ("a last word cut short", "Xi'an Research Institute of Navigat", "navigation"),
+        ("a generic last word cut short", "Shandong Sheenrun Optics and Electr", "sheenrun"),
+        ("a place name cut short", "National Supercomputing Center Chan", "changsha"),
         ("a last word cut short", "Chinese Academy of Engineering Phys", "engineering physics"),
     ],
 )

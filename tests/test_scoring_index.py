@@ -36,7 +36,7 @@ def tokens(name: str) -> tuple[str, ...]:
 def brute_force(index: NameIndex, query: tuple[str, ...]) -> dict[int, float]:
     out = {}
     for number, name in enumerate(index.names):
-        alignments = align(query, name, index.weights.doc_freq)
+        alignments = align(query, name, index.weights)
         if alignments:
             out[number] = score_alignment(query, name, alignments, index.weights).score
     return out
@@ -346,6 +346,13 @@ def test_a_last_word_cut_short_stands_for_the_listed_word_it_begins() -> None:
     assert not cut_alignments(("sheenrun", "ele"), listed)
     assert not cut_alignments(("xiamen", "anne"), ("annexfield",))
     assert cut_alignments(("xiamen", "anne"), ("annex",)) == [(1, 2, 0, 1, CUT_SIMILARITY)]
+    # With the list's weights: a word the list uses is read as cut only from a generic word
+    # ("electr", an abbreviation on the list), and a generic word may be cut to any length.
+    used = TokenWeights.from_token_sets([listed, ("electr",), ("anne",), ("annex",)])
+    assert used.weight("electronics") <= GENERIC_WEIGHT < used.weight("annex")
+    assert cut_alignments(("sheenrun", "electr"), listed, used) == [(1, 2, 2, 3, CUT_SIMILARITY)]
+    assert cut_alignments(("sheenrun", "elec"), listed, used) == [(1, 2, 2, 3, CUT_SIMILARITY)]
+    assert not cut_alignments(("xiamen", "anne"), ("annex",), used)
 
 
 def test_one_long_coined_word_can_stand_for_a_longer_name() -> None:

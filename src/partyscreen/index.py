@@ -334,15 +334,20 @@ class NameIndex:
         return tuple(found.values())
 
     def _cut_from(self, word: str) -> tuple[tuple[str, int, float], ...]:
-        """The listed words that ``word`` begins, longer but at most twice as long: what it may
-        have been cut from (see :func:`~partyscreen.scoring.cut_alignments`)."""
-        tokens = self._sorted_tokens
+        """The longer listed words that ``word`` begins and may have been cut from: generic
+        ones, and when no listed name uses ``word``, those at most twice as long (see
+        :func:`~partyscreen.scoring.cut_alignments`)."""
+        tokens, weight = self._sorted_tokens, self.weights.weight
+        unused = word not in self.weights.doc_freq
         found = []
         for i in range(bisect_left(tokens, word), len(tokens)):
-            if not tokens[i].startswith(word):
+            token = tokens[i]
+            if not token.startswith(word):
                 break
-            if len(word) < len(tokens[i]) <= 2 * len(word):
-                found.append((tokens[i], _CUT_DISTANCE, CUT_SIMILARITY))
+            if len(token) > len(word) and (
+                weight(token) <= GENERIC_WEIGHT or (unused and len(token) <= 2 * len(word))
+            ):
+                found.append((token, _CUT_DISTANCE, CUT_SIMILARITY))
         return tuple(found)
 
     def _exact(self, unit: str) -> tuple[tuple[str, int, float], ...]:
@@ -386,13 +391,8 @@ class NameIndex:
             self.similar(text) if qe - qs == 1 or PAIR_MAX_EDITS else self._exact(text)
             for qs, qe, text in query_units
         ]
-        if (
-            len(query) >= 2
-            and len(query[-1]) >= CUT_WORD_LETTERS
-            and query[-1] not in self.weights.doc_freq
-        ):
-            # A last word no listed name uses may be cut short (its single unit is the last
-            # of the singles).
+        if len(query) >= 2 and len(query[-1]) >= CUT_WORD_LETTERS:
+            # The last word may be cut short (its single unit is the last of the singles).
             matches[len(query) - 1] += self.cut_from(query[-1])
         weight = self.weight
         q_weights = (

@@ -36,7 +36,7 @@ both names have the same tokens.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Container, Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from itertools import groupby
 from operator import mul
@@ -307,12 +307,12 @@ Alignment = tuple[int, int, int, int, float]
 
 
 def align(
-    query: Sequence[str], name: Sequence[str], listed_words: Container[str] = frozenset()
+    query: Sequence[str], name: Sequence[str], weights: TokenWeights | None = None
 ) -> list[Alignment]:
     """Every pair of units with a non-zero similarity (a pair of two pairs is never needed),
-    the query's last word read as cut short unless it is one of ``listed_words`` (the words
-    of the list's names: :func:`cut_alignments`), and, when there is any, the initials of
-    either name (:func:`initial_alignments`)."""
+    the query's last word read as cut short (:func:`cut_alignments`, by the list's
+    ``weights``), and, when there is any, the initials of either name
+    (:func:`initial_alignments`)."""
     out: list[Alignment] = []
     for qs, qe, qt in units(query):
         for cs, ce, ct in units(name):
@@ -322,26 +322,33 @@ def align(
             sim = token_similarity(qt, ct, pair=q_pair or c_pair)
             if sim > 0.0:
                 out.append((qs, qe, cs, ce, sim))
-    if query and query[-1] not in listed_words:
-        out.extend(cut_alignments(query, name))
+    out.extend(cut_alignments(query, name, weights))
     if out:
         out.extend(initial_alignments(query, name))
     return out
 
 
-def cut_alignments(query: Sequence[str], name: Sequence[str]) -> list[Alignment]:
-    """The last word of a query of two words or more, read as cut short (the index does so
-    only for a word no listed name uses: :func:`align`): aligned (at
-    :data:`CUT_SIMILARITY`) with each longer word of the name that it begins, when it has
-    :data:`CUT_WORD_LETTERS` letters or more and is half that word or more ("electr" with
-    "electronics")."""
+def cut_alignments(
+    query: Sequence[str], name: Sequence[str], weights: TokenWeights | None = None
+) -> list[Alignment]:
+    """The last word of a query of two words or more, of :data:`CUT_WORD_LETTERS` letters or
+    more, read as cut short: aligned (at :data:`CUT_SIMILARITY`) with each longer word of the
+    name that it begins and that is generic ("... Technology Orga", "... Optics and Electr"),
+    or, when no listed name uses the word, that is at most twice as long ("... Sheenr").
+    Without the list's ``weights``, every word is taken as unused and none as generic."""
     if len(query) < 2 or len(cut := query[-1]) < CUT_WORD_LETTERS:
         return []
+    unused = weights is None or cut not in weights.doc_freq
     last = len(query) - 1
     return [
         (last, last + 1, cs, cs + 1, CUT_SIMILARITY)
         for cs, word in enumerate(name)
-        if len(cut) < len(word) <= 2 * len(cut) and word.startswith(cut)
+        if len(word) > len(cut)
+        and word.startswith(cut)
+        and (
+            (weights is not None and weights.weight(word) <= GENERIC_WEIGHT)
+            or (unused and len(word) <= 2 * len(cut))
+        )
     ]
 
 

@@ -172,8 +172,9 @@ INITIAL_SIMILARITY = 0.9
 
 #: Letters the last word of a query needs before it may be read as a listed word cut short:
 #: supplier masters cut names at a fixed width ("Shandong Sheenrun Optics and Electr" in a
-#: field of 35 characters). Three letters begin too many words. It must also be half the
-#: listed word or more: "Anne" is a name of its own, not "Annexfield" cut short.
+#: field of 35 characters). Three letters begin too many words. For a distinctive listed word
+#: it must also be half that word or more, and unused by the list: "Anne" is a name of its
+#: own, not "Annexfield" cut short (see :func:`cut_alignments`).
 CUT_WORD_LETTERS = 4
 
 #: Similarity of a query's last word to a longer listed word it begins (see
@@ -282,7 +283,7 @@ def match_kind(query_unit: str, name_unit: str, similarity: float) -> str:
         return "romanisation"
     if (
         similarity == CUT_SIMILARITY
-        and 2 * len(query_unit) >= len(name_unit) > len(query_unit) >= CUT_WORD_LETTERS
+        and len(name_unit) > len(query_unit) >= CUT_WORD_LETTERS
         and name_unit.startswith(query_unit)
     ):
         return "cut"

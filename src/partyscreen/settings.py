@@ -73,6 +73,8 @@ class MatchSettings:
             "min_contained_letters": scoring.MIN_CONTAINED_LETTERS,
             "pair_max_edits": scoring.PAIR_MAX_EDITS,
             "skeleton_similarity": scoring.SKELETON_SIMILARITY,
+            "cut_similarity": scoring.CUT_SIMILARITY,
+            "cut_word_letters": scoring.CUT_WORD_LETTERS,
             "query_long_word_letters": scoring.QUERY_LONG_WORD_LETTERS,
             "org_vs_individual": ORG_VS_INDIVIDUAL,
         }

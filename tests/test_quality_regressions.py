@@ -171,6 +171,7 @@ def test_names_of_ordinary_words_are_still_found(query: str, fragment: str) -> N
         ("a last word cut short", "Xi'an Research Institute of Navigat", "navigation"),
         ("a generic last word cut short", "Shandong Sheenrun Optics and Electr", "sheenrun"),
         ("a place name cut short", "National Supercomputing Center Chan", "changsha"),
+        ("a generic word cut to two letters", "Urumqi Municipal Public Security Bu", "urumqi"),
         ("a last word cut short", "Chinese Academy of Engineering Phys", "engineering physics"),
     ],
 )

@@ -353,6 +353,12 @@ def test_a_last_word_cut_short_stands_for_the_listed_word_it_begins() -> None:
     assert cut_alignments(("sheenrun", "electr"), listed, used) == [(1, 2, 2, 3, CUT_SIMILARITY)]
     assert cut_alignments(("sheenrun", "elec"), listed, used) == [(1, 2, 2, 3, CUT_SIMILARITY)]
     assert not cut_alignments(("xiamen", "anne"), ("annex",), used)
+    # A generic word from two letters ("... Public Security Bu"), but not from a short word
+    # the list uses ("El", "Al" in names); a distinctive one from four.
+    assert cut_alignments(("sheenrun", "el"), listed, used) == [(1, 2, 2, 3, CUT_SIMILARITY)]
+    with_el = TokenWeights.from_token_sets([listed, ("el",)])
+    assert not cut_alignments(("sheenrun", "el"), listed, with_el)
+    assert not cut_alignments(("optics", "she"), listed, used)
 
 
 def test_one_long_coined_word_can_stand_for_a_longer_name() -> None:

@@ -334,9 +334,10 @@ class NameIndex:
         return tuple(found.values())
 
     def _cut_from(self, word: str) -> tuple[tuple[str, int, float], ...]:
-        """The longer listed words that ``word`` begins and may have been cut from: generic
-        ones, and when no listed name uses ``word``, those at most twice as long (see
-        :func:`~partyscreen.scoring.cut_alignments`)."""
+        """The longer listed words that ``word`` begins and may have been cut from (see
+        :func:`~partyscreen.scoring.cut_alignments`): generic ones, when ``word`` has
+        CUT_WORD_LETTERS letters or more or no listed name uses it; and when both, those at
+        most twice as long."""
         tokens, weight = self._sorted_tokens, self.weights.weight
         unused = word not in self.weights.doc_freq
         found = []
@@ -344,8 +345,10 @@ class NameIndex:
             token = tokens[i]
             if not token.startswith(word):
                 break
+            long_enough = len(word) >= CUT_WORD_LETTERS
             if len(token) > len(word) and (
-                weight(token) <= GENERIC_WEIGHT or (unused and len(token) <= 2 * len(word))
+                ((unused or long_enough) and weight(token) <= GENERIC_WEIGHT)
+                or (unused and long_enough and len(token) <= 2 * len(word))
             ):
                 found.append((token, _CUT_DISTANCE, CUT_SIMILARITY))
         return tuple(found)
@@ -391,8 +394,9 @@ class NameIndex:
             self.similar(text) if qe - qs == 1 or PAIR_MAX_EDITS else self._exact(text)
             for qs, qe, text in query_units
         ]
-        if len(query) >= 2 and len(query[-1]) >= CUT_WORD_LETTERS:
-            # The last word may be cut short (its single unit is the last of the singles).
+        if len(query) >= 2 and len(query[-1]) >= 2:
+            # The last word may be cut short (its single unit is the last of the singles):
+            # from two letters for a generic word (an unused word), CUT_WORD_LETTERS otherwise.
             matches[len(query) - 1] += self.cut_from(query[-1])
         weight = self.weight
         q_weights = (

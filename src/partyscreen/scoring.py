@@ -170,11 +170,12 @@ SKELETON_SIMILARITY = 0.7
 #: "Nursultan Nazarbayev".
 INITIAL_SIMILARITY = 0.9
 
-#: Letters the last word of a query needs before it may be read as a listed word cut short:
-#: supplier masters cut names at a fixed width ("Shandong Sheenrun Optics and Electr" in a
-#: field of 35 characters). Three letters begin too many words. For a distinctive listed word
-#: it must also be half that word or more, and unused by the list: "Anne" is a name of its
-#: own, not "Annexfield" cut short (see :func:`cut_alignments`).
+#: Letters the last word of a query needs before it may be read as a distinctive listed word
+#: cut short: supplier masters cut names at a fixed width ("Shandong Sheenr" in a field of 35
+#: characters), and three letters begin too many words. It must also be half that word or
+#: more, and unused by the list: "Anne" is a name of its own, not "Annexfield" cut short. A
+#: generic word ("Bureau", "Electronics") may be cut to two letters, by a word the list does
+#: not use (see :func:`cut_alignments`).
 CUT_WORD_LETTERS = 4
 
 #: Similarity of a query's last word to a longer listed word it begins (see
@@ -332,12 +333,14 @@ def align(
 def cut_alignments(
     query: Sequence[str], name: Sequence[str], weights: TokenWeights | None = None
 ) -> list[Alignment]:
-    """The last word of a query of two words or more, of :data:`CUT_WORD_LETTERS` letters or
-    more, read as cut short: aligned (at :data:`CUT_SIMILARITY`) with each longer word of the
-    name that it begins and that is generic ("... Technology Orga", "... Optics and Electr"),
-    or, when no listed name uses the word, that is at most twice as long ("... Sheenr").
-    Without the list's ``weights``, every word is taken as unused and none as generic."""
-    if len(query) < 2 or len(cut := query[-1]) < CUT_WORD_LETTERS:
+    """The last word of a query of two words or more read as cut short: aligned (at
+    :data:`CUT_SIMILARITY`) with each longer word of the name that it begins and that is
+    generic ("... Optics and Electr"; from two letters when no listed name uses the word:
+    "... Public Security Bu", but not "Al" or "El"), or, when no listed name uses the word and
+    it has :data:`CUT_WORD_LETTERS` letters or more, that is at most twice as long ("...
+    Sheenr"). Without the list's ``weights``, every word is taken as unused and none as
+    generic."""
+    if len(query) < 2 or len(cut := query[-1]) < 2:
         return []
     unused = weights is None or cut not in weights.doc_freq
     last = len(query) - 1
@@ -347,8 +350,12 @@ def cut_alignments(
         if len(word) > len(cut)
         and word.startswith(cut)
         and (
-            (weights is not None and weights.weight(word) <= GENERIC_WEIGHT)
-            or (unused and len(word) <= 2 * len(cut))
+            (
+                weights is not None
+                and (unused or len(cut) >= CUT_WORD_LETTERS)
+                and weights.weight(word) <= GENERIC_WEIGHT
+            )
+            or (unused and len(cut) >= CUT_WORD_LETTERS and len(word) <= 2 * len(cut))
         )
     ]
 

@@ -30,15 +30,16 @@ from partyscreen.scoring import (
     CONFLICT_WEIGHT,
     CONTAINMENT_SCORE,
     CUT_SIMILARITY,
-    CUT_WORD_LETTERS,
     INITIAL_SIMILARITY,
     PAIR_MAX_EDITS,
     Alignment,
     can_stand_inside,
     edit_similarity,
     initial_alignments,
+    is_cut_from,
     is_initial,
     max_edits,
+    may_be_cut,
     query_can_stand_inside,
     skeleton,
     supported,
@@ -334,22 +335,15 @@ class NameIndex:
         return tuple(found.values())
 
     def _cut_from(self, word: str) -> tuple[tuple[str, int, float], ...]:
-        """The longer listed words that ``word`` begins and may have been cut from (see
-        :func:`~partyscreen.scoring.cut_alignments`): generic ones, when ``word`` has
-        CUT_WORD_LETTERS letters or more or no listed name uses it; and when both, those at
-        most twice as long."""
-        tokens, weight = self._sorted_tokens, self.weights.weight
-        unused = word not in self.weights.doc_freq
+        """The listed words that ``word`` may have been cut from (see
+        :func:`~partyscreen.scoring.is_cut_from`), found among the sorted words it begins."""
+        tokens = self._sorted_tokens
         found = []
         for i in range(bisect_left(tokens, word), len(tokens)):
             token = tokens[i]
             if not token.startswith(word):
                 break
-            long_enough = len(word) >= CUT_WORD_LETTERS
-            if len(token) > len(word) and (
-                ((unused or long_enough) and weight(token) <= GENERIC_WEIGHT)
-                or (unused and long_enough and len(token) <= 2 * len(word))
-            ):
+            if is_cut_from(word, token, self.weights):
                 found.append((token, _CUT_DISTANCE, CUT_SIMILARITY))
         return tuple(found)
 
@@ -394,9 +388,8 @@ class NameIndex:
             self.similar(text) if qe - qs == 1 or PAIR_MAX_EDITS else self._exact(text)
             for qs, qe, text in query_units
         ]
-        if len(query) >= 2 and len(query[-1]) >= 2:
-            # The last word may be cut short (its single unit is the last of the singles):
-            # from two letters for a generic word (an unused word), CUT_WORD_LETTERS otherwise.
+        if len(query) >= 2 and may_be_cut(query[-1], self.weights):
+            # The last word may be cut short (its single unit is the last of the singles).
             matches[len(query) - 1] += self.cut_from(query[-1])
         weight = self.weight
         q_weights = (

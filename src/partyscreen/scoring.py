@@ -70,9 +70,11 @@ __all__ = [
     "cut_alignments",
     "edit_similarity",
     "initial_alignments",
+    "is_cut_from",
     "is_initial",
     "match_kind",
     "max_edits",
+    "may_be_cut",
     "query_can_stand_inside",
     "score_alignment",
     "skeleton",
@@ -340,24 +342,37 @@ def cut_alignments(
     it has :data:`CUT_WORD_LETTERS` letters or more, that is at most twice as long ("...
     Sheenr"). Without the list's ``weights``, every word is taken as unused and none as
     generic."""
-    if len(query) < 2 or len(cut := query[-1]) < 2:
+    if len(query) < 2 or not may_be_cut(cut := query[-1], weights):
         return []
-    unused = weights is None or cut not in weights.doc_freq
     last = len(query) - 1
     return [
         (last, last + 1, cs, cs + 1, CUT_SIMILARITY)
         for cs, word in enumerate(name)
-        if len(word) > len(cut)
-        and word.startswith(cut)
-        and (
-            (
-                weights is not None
-                and (unused or len(cut) >= CUT_WORD_LETTERS)
-                and weights.weight(word) <= GENERIC_WEIGHT
-            )
-            or (unused and len(cut) >= CUT_WORD_LETTERS and len(word) <= 2 * len(cut))
-        )
+        if is_cut_from(cut, word, weights)
     ]
+
+
+def may_be_cut(cut: str, weights: TokenWeights | None) -> bool:
+    """Whether a query's last word may be read as cut short at all: with
+    :data:`CUT_WORD_LETTERS` letters or more, or two or more that no listed name uses."""
+    return len(cut) >= CUT_WORD_LETTERS or (
+        len(cut) >= 2 and (weights is None or cut not in weights.doc_freq)
+    )
+
+
+def is_cut_from(cut: str, word: str, weights: TokenWeights | None) -> bool:
+    """Whether ``cut``, a last word that :func:`may_be_cut`, is ``word`` cut short (see
+    :func:`cut_alignments`): a generic word it begins, or a longer word at most twice as long
+    when ``cut`` has :data:`CUT_WORD_LETTERS` letters or more and no listed name uses it."""
+    if len(word) <= len(cut) or not word.startswith(cut):
+        return False
+    if weights is not None and weights.weight(word) <= GENERIC_WEIGHT:
+        return True
+    return (
+        len(cut) >= CUT_WORD_LETTERS
+        and (weights is None or cut not in weights.doc_freq)
+        and len(word) <= 2 * len(cut)
+    )
 
 
 def is_initial(token: str) -> bool:

@@ -44,6 +44,9 @@ NAMES = [
     "HIKVISION",
     "Hik-Vision",
     "Hikivision",
+    # Alike once normalised, but the first may also be read without its acronym.
+    "Megvii Technology (MGT)",
+    "Megvii Technology MGT",
 ]
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from partyscreen.normalize import normalize_name
+from partyscreen.normalize import normalize_name, query_readings
 from tests.strategies import any_text, invisible, names
 
 
@@ -126,3 +128,66 @@ def test_case_and_spacing_do_not_matter(name: str) -> None:
 def test_a_number_reads_the_same_in_digits_and_in_words(number: int, name: str) -> None:
     words = normalize_name(str(number)).text
     assert normalize_name(f"{name} {number}") == normalize_name(f"{name} {words}")
+
+
+def readings(raw: str) -> list[str]:
+    return [r.text for r in query_readings(raw)]
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        # A misspelt acronym, or one whose initials a misspelt word no longer spells.
+        (
+            "Maritime Technology Complex (MaC)",
+            ["maritime technology complex mac", "maritime technology complex"],
+        ),
+        (
+            "Industrial Establishment of eDfense (IED)",
+            ["industry establishment edfense ied", "industry establishment edfense"],
+        ),
+        # A qualifier, in full-width brackets too, and a Chinese one.
+        ("Huawei Technologies (UK) Co., Ltd.", ["huawei technology uk", "huawei technology"]),
+        ("Megvii （MGT）", ["megvii mgt", "megvii"]),
+        ("深圳市振业(集团)股份有限公司", ["shenzhen zhenye group", "shenzhen zhenye"]),
+        # Nothing to read without: no group, a group the normaliser drops anyway, a group
+        # that is the whole name, numbers and Roman numerals, long or many-word groups.
+        ("Maritime Technology Complex MaC", ["maritime technology complex mac"]),
+        ("Maritime Technology Complex (MTC)", ["maritime technology complex"]),
+        ("Hikvision (Ltd)", ["hikvision"]),
+        ("(XPCC)", ["xpcc"]),
+        ("Brigade (44)", ["brigade forty four"]),
+        ("Acquisition Corp. (II)", ["acquisition ii"]),
+        ("Acme (Manchester)", ["acme manchester"]),
+        ("Acme (Rail Division)", ["acme rail division"]),
+        ("Acme (A)", ["acme a"]),
+    ],
+)
+def test_query_readings(raw: str, expected: list[str]) -> None:
+    assert readings(raw) == expected
+
+
+@given(any_text)
+def test_query_readings_start_with_the_normalised_name_and_are_distinct(raw: str) -> None:
+    found = query_readings(raw)
+    assert found[0] == normalize_name(raw)
+    assert 1 <= len(found) <= 2
+    assert len(set(found)) == len(found)
+    assert all(found[1:])
+    if "(" not in unicodedata.normalize("NFKC", raw):
+        assert len(found) == 1
+
+
+@given(
+    names,
+    st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=2, max_size=8).filter(
+        lambda word: set(word) - set("IVX")  # not a Roman numeral
+    ),
+)
+def test_a_name_with_a_short_word_in_parentheses_reads_as_the_name_too(
+    name: str, short: str
+) -> None:
+    found = query_readings(f"{name} ({short})")
+    # Either the word is one the normaliser reads away (initials, a legal form), or the
+    # query may also be read without it, as the name alone.
+    assert normalize_name(name) in found

@@ -13,6 +13,7 @@ import pytest
 from partyscreen import Screener, screen
 from partyscreen.csl import load_csl
 from partyscreen.embedded import default_lists
+from partyscreen.settings import WITHOUT_SHORT_GROUP
 from partyscreen.weights import GENERIC_WEIGHT, TokenWeights
 from tests.conftest import shared_path
 
@@ -173,6 +174,17 @@ def test_names_of_ordinary_words_are_still_found(query: str, fragment: str) -> N
         ("a place name cut short", "National Supercomputing Center Chan", "changsha"),
         ("a generic word cut to two letters", "Urumqi Municipal Public Security Bu", "urumqi"),
         ("a last word cut short", "Chinese Academy of Engineering Phys", "engineering physics"),
+        ("a misspelt acronym", "Maritime Technology Complex (MaC)", "maritime technology"),
+        (
+            "a misspelt acronym",
+            "Higher Institute of Applied Science and Technology (HImAST)",
+            "applied science",
+        ),
+        (
+            "an acronym beside a misspelt word",
+            "Industrial Establishment of eDfense (IED)",
+            "establishment of defense",
+        ),
     ],
 )
 def test_listed_party_with_junk_is_found(kind: str, query: str, fragment: str) -> None:
@@ -202,3 +214,20 @@ def test_a_misspelt_legal_form_weighs_little_only_where_legal_forms_stand() -> N
     # A word the list uses keeps the list's weight.
     listed = TokenWeights.from_token_sets([("avia", "group"), ("jlc",)])
     assert listed.weights_of(("avia", "jlc")) == [listed.weight("avia"), listed.weight("jlc")]
+
+
+def test_a_query_read_without_its_parenthesised_word_lands_in_review() -> None:
+    # The subsidiary the query names comes first; its parent, matched whole once "(UK)" is
+    # left out, is only a review, and says how it was reached.
+    result = csl_screener().screen("Huawei Technologies (UK) Co., Ltd.", limit=None)
+    assert result.matches[0].matched_name == "Huawei Technologies (UK) Co., Ltd."
+    assert result.matches[0].decision == "match"
+    parent = [m for m in result.matches if m.normalized_query == "huawei technology"]
+    assert parent
+    assert max(m.score for m in parent) == pytest.approx(WITHOUT_SHORT_GROUP)
+    for match in parent:
+        assert match.decision == "review"
+        assert dict(match.detail.penalties) == {"read_without_short_group": WITHOUT_SHORT_GROUP}
+    # Without parentheses there is no such reading.
+    plain = csl_screener().screen("Huawei Technologies UK Co., Ltd.", limit=None)
+    assert all(m.normalized_query == "huawei technology uk" for m in plain.matches)

@@ -4,7 +4,8 @@
 outcome per name; :func:`screen_iter` does the same as a stream. Both
 
 * screen each distinct name once: results are cached by the normalised name
-  (``normalize_name(name).text``, marked when it had a legal form), in a bounded LRU cache
+  (``normalize_name(name).text``, marked when it had a legal form, with the reading without a
+  parenthesised short word when there is one), in a bounded LRU cache
   (:class:`ScreenCache`); a cached result is returned with the caller's own spelling as its
   ``query``;
 * screen in worker processes with ``workers=N`` (each worker gets the screener once, from a pool

@@ -22,6 +22,10 @@ in order, and the legal forms that were dropped from it. The steps, in order:
 
 The function is pure, deterministic and idempotent on its own output
 (``normalize_name(n.text) == n``), and it is cached.
+
+A query may be read more than one way: :func:`query_readings` adds, for a query holding a
+short word in parentheses ("... Complex (MaC)"), its normalisation without that word; the
+screener keeps each entity's best score over the readings.
 """
 
 from __future__ import annotations
@@ -50,7 +54,7 @@ from partyscreen.vocabulary import (
     STOPWORDS,
 )
 
-__all__ = ["NormalizedName", "normalize_name"]
+__all__ = ["SHORT_GROUP_CHARS", "NormalizedName", "normalize_name", "query_readings"]
 
 #: Size of the normalisation cache: batch files repeat names a lot; 2**16 entries of a few
 #: hundred bytes each stay far below our memory budget.
@@ -120,6 +124,17 @@ _ORDINAL = re.compile(r"(\d+)(st|nd|rd|th)")
 #: word, read before punctuation turns the dots into spaces, so that a dotted word stays apart
 #: from the dotted legal form after it ("T.r.a.d.i.n.g S.A.").
 _DOTTED_WORD = re.compile(r"(?<![A-Za-z.])(?:[A-Za-z]\.){3,}(?:[A-Za-z](?![A-Za-z]))?")
+#: Most letters or digits a parenthesised word may have and still be read as a short form the
+#: query may be given without (see :func:`query_readings`): acronyms ("(HIAST)", "(NORINCO)"),
+#: country and place qualifiers ("(UK)", "(Shenzhen)"), "(The)", "(集团)". Longer words are
+#: rarely repeats of the name.
+SHORT_GROUP_CHARS = 8
+#: One word of two to SHORT_GROUP_CHARS letters or digits in parentheses (after NFKC, which
+#: makes full-width brackets plain). Not a number or a Roman numeral ("(2)", "(II)"): those
+#: tell entities apart ("Acquisition Corp. II"), they do not repeat the name.
+_SHORT_GROUP = re.compile(
+    rf"\((?!\s*(?:\d+|[IVXivx]+)\s*\))\s*[^\W_]{{2,{SHORT_GROUP_CHARS}}}\s*\)"
+)
 _CASE_CHANGE = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _WORD = re.compile(r"[A-Za-z]+")
 
@@ -526,6 +541,27 @@ def normalize_name(text: str) -> NormalizedName:
         tokens = again
         legal_forms += dropped
     return NormalizedName(tokens=tokens, legal_forms=legal_forms)
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def query_readings(text: str) -> tuple[NormalizedName, ...]:
+    """The ways a query may be read: :func:`normalize_name` of it and, when it holds a short
+    word in parentheses, of it without that word.
+
+    A parenthesised short word repeats the name ("Maritime Technology Complex (MTC)") or
+    qualifies it ("Huawei Technologies (UK) Co., Ltd."). Spelt as the name's initials, the
+    normaliser drops it; misspelt ("(MaC)"), or beside a misspelt word whose initial it no
+    longer spells ("Industrial Establishment of eDfense (IED)"), it stayed as an unknown word
+    that no listed name holds, heavy enough to clear the query. The screener scores every
+    reading and keeps each entity's best. Readings are distinct and never empty; the first is
+    the query's own normalisation, even when empty (the caller says why).
+    """
+    whole = normalize_name(text)
+    bare_text, groups = _SHORT_GROUP.subn(" ", unicodedata.normalize("NFKC", text))
+    if not groups:
+        return (whole,)
+    bare = normalize_name(bare_text)
+    return (whole, bare) if bare and bare != whole else (whole,)
 
 
 def _token_pass(raw: list[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:

@@ -20,10 +20,15 @@ from partyscreen.index import NameIndex
 from partyscreen.licencefile import Licences, load_licences
 from partyscreen.licensing import Deal, assess
 from partyscreen.model import ListedEntity, RecordFile, ScreeningList
-from partyscreen.normalize import normalize_name
+from partyscreen.normalize import NormalizedName, normalize_name, query_readings
 from partyscreen.result import Match, ScreeningResult
 from partyscreen.scoring import score_alignment
-from partyscreen.settings import DEFAULT_LIMIT, ORG_VS_INDIVIDUAL, MatchSettings
+from partyscreen.settings import (
+    DEFAULT_LIMIT,
+    ORG_VS_INDIVIDUAL,
+    WITHOUT_SHORT_GROUP,
+    MatchSettings,
+)
 from partyscreen.suppression import Decisions, load_decisions
 
 __all__ = ["Screener", "parse_day"]
@@ -235,53 +240,23 @@ class Screener:
         settings = self.settings.with_threshold(threshold)
         day = parse_day(as_of if as_of is not None or deal is None else deal.date)
         deal_day = deal.date if deal is not None and deal.date is not None else day
-        query = normalize_name(name)
+        readings = query_readings(name)
+        query = readings[0]
         if not query:
             msg = f"nothing to screen in {name!r}: it is empty after normalisation"
             raise EmptyNameError(msg)
         wanted = {x.casefold() for x in lists} if lists else None
         best: dict[int, Match] = {}
-        query_weights = self.index.weights.weights_of(query.tokens, self.index.weight)
-        candidates = self.index.candidates(
-            query.tokens, threshold=settings.review_threshold, query_weights=query_weights
-        )
-        # In entry order, so that of two names of one entity with the same score the first
-        # listed is reported, whatever order the index found them in.
-        for number, alignments in sorted(candidates.items()):
-            tokens = self.index.names[number]
-            entity_number, text, kind = self._entries[number]
-            entity = self.entities[entity_number]
-            if not entity.is_listed_on(day):
-                continue
-            if wanted and not {entity.list_code.casefold(), entity.list_name.casefold()} & wanted:
-                continue
-            if self._only is not None and (entity.list_code, entity.id) not in self._only:
-                continue
-            name_weights = self.index.name_weights[number]
-            options: dict[str, typing.Any] = {
-                "name_weights": name_weights,
-                "query_weights": query_weights,
-                "contained_min_words": 2 if entity.entity_type == "individual" else 1,
-            }
-            args = (query.tokens, tokens, alignments, self.index.weights)
-            # Scored once, with the explanation: the candidates left here mostly pass.
-            detail = score_alignment(*args, **options)
-            if bool(query.legal_forms) and entity.entity_type == "individual":
-                detail = detail.penalised("organisation_vs_individual", ORG_VS_INDIVIDUAL)
-            if detail.score < settings.review_threshold:
-                continue
-            previous = best.get(entity_number)
-            if previous is None or detail.score > previous.score:
-                best[entity_number] = Match(
-                    entity=entity,
-                    matched_name=text,
-                    matched_name_kind=kind,
-                    score=detail.score,
-                    decision=settings.decide(detail.score),
-                    normalized_query=query.text,
-                    normalized_name=" ".join(tokens),
-                    detail=detail,
-                )
+        # A company's name (one with a legal form) is penalised against a person's, by the
+        # query as given: a reading without a parenthesised "(Ltd)" is still a company's.
+        organisation = bool(query.legal_forms)
+        self._score_reading(query, organisation, settings, day, wanted, best)
+        # Other readings drop a word the query gave, so their scores are lowered (and a
+        # reading that cannot reach the threshold so lowered is not looked at).
+        for reading in readings[1:]:
+            self._score_reading(
+                reading, organisation, settings, day, wanted, best, factor=WITHOUT_SHORT_GROUP
+            )
         # Entities with equal scores go closest spelling first: a query of one listed name
         # reordered or misspelt ranks the entity listed as written above its namesakes.
         ranked = sorted(
@@ -310,6 +285,69 @@ class Screener:
             files=self.record_files,
             restricted_to=self.restriction,
         )
+
+    def _score_reading(
+        self,
+        query: NormalizedName,
+        organisation: bool,
+        settings: MatchSettings,
+        day: date,
+        wanted: set[str] | None,
+        best: dict[int, Match],
+        *,
+        factor: float = 1.0,
+    ) -> None:
+        """Score one reading of a query against the index, keeping in ``best`` each entity's
+        best match (of this reading or one scored before). A ``factor`` below 1 lowers the
+        reading's scores (:data:`~partyscreen.settings.WITHOUT_SHORT_GROUP`)."""
+        threshold = settings.review_threshold
+        # The index bound is on the score before the factor.
+        if threshold > factor:
+            return
+        query_weights = self.index.weights.weights_of(query.tokens, self.index.weight)
+        candidates = self.index.candidates(
+            query.tokens, threshold=min(1.0, threshold / factor), query_weights=query_weights
+        )
+        # In entry order, so that of two names of one entity with the same score the first
+        # listed is reported, whatever order the index found them in. (A later reading
+        # replaces a match only when it scores higher.)
+        for number, alignments in sorted(candidates.items()):
+            tokens = self.index.names[number]
+            entity_number, text, kind = self._entries[number]
+            entity = self.entities[entity_number]
+            if not entity.is_listed_on(day):
+                continue
+            if wanted and not {entity.list_code.casefold(), entity.list_name.casefold()} & wanted:
+                continue
+            if self._only is not None and (entity.list_code, entity.id) not in self._only:
+                continue
+            name_weights = self.index.name_weights[number]
+            options: dict[str, typing.Any] = {
+                "name_weights": name_weights,
+                "query_weights": query_weights,
+                "contained_min_words": 2 if entity.entity_type == "individual" else 1,
+            }
+            args = (query.tokens, tokens, alignments, self.index.weights)
+            # Scored once, with the explanation: the candidates left here mostly pass.
+            detail = score_alignment(*args, **options)
+            if factor != 1.0:
+                detail = detail.penalised("read_without_short_group", factor)
+            if organisation and entity.entity_type == "individual":
+                detail = detail.penalised("organisation_vs_individual", ORG_VS_INDIVIDUAL)
+            if detail.score < threshold:
+                continue
+            previous = best.get(entity_number)
+            if previous is None or detail.score > previous.score:
+                best[entity_number] = Match(
+                    entity=entity,
+                    matched_name=text,
+                    matched_name_kind=kind,
+                    score=detail.score,
+                    decision=settings.decide(detail.score),
+                    normalized_query=query.text,
+                    normalized_name=" ".join(tokens),
+                    detail=detail,
+                )
 
     def _annotate(
         self, ranked: Sequence[Match], normalized: str, deal: Deal, day: date, limit: int | None

@@ -13,6 +13,7 @@ __all__ = [
     "MATCH_THRESHOLD",
     "ORG_VS_INDIVIDUAL",
     "REVIEW_THRESHOLD",
+    "WITHOUT_SHORT_GROUP",
     "MatchSettings",
 ]
 
@@ -32,6 +33,15 @@ MATCH_THRESHOLD = 0.9
 #: exactly stays at review (0.8) while a near miss ("Snail, Inc." against the SDN alias
 #: "SMAIL", 0.8 before) falls below it.
 ORG_VS_INDIVIDUAL = 0.8
+
+#: Factor on a score reached by reading the query without a short word in parentheses (see
+#: :func:`~partyscreen.normalize.query_readings`): the query said more than the name it then
+#: matches, which may be the parent of the party the word names ("Huawei Technologies (UK)
+#: Co., Ltd." read as Huawei). Set so that a name matched whole that way lands in review (0.85),
+#: as a misspelt name does, and one matched with a typo too stays there ("Industrial
+#: Establishment of eDfense (IED)", 0.94 before, 0.80), while "PJSC VTB Bank (Kiev) Holdings"
+#: read as "VTB Bank Holdings" (0.77 against PJSC Bank VVB) falls below it.
+WITHOUT_SHORT_GROUP = 0.85
 
 #: How many matches a result lists by default, best first.
 DEFAULT_LIMIT = 5
@@ -77,4 +87,5 @@ class MatchSettings:
             "cut_word_letters": scoring.CUT_WORD_LETTERS,
             "query_long_word_letters": scoring.QUERY_LONG_WORD_LETTERS,
             "org_vs_individual": ORG_VS_INDIVIDUAL,
+            "without_short_group": WITHOUT_SHORT_GROUP,
         }

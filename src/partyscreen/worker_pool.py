@@ -33,7 +33,7 @@ import attrs
 from partyscreen.errors import EmptyNameError
 from partyscreen.licencefile import Licences
 from partyscreen.model import ScreeningList
-from partyscreen.normalize import normalize_name
+from partyscreen.normalize import query_readings
 from partyscreen.result import ScreeningResult
 from partyscreen.screener import Screener
 from partyscreen.suppression import Decisions
@@ -196,18 +196,21 @@ Summariser = Callable[[ScreeningResult], Any]
 
 #: Appended to the cache key of a name that had a legal form; no normalised name holds it.
 _LEGAL_FORM_MARK = "\x00legal-form"
+#: Joins a name's other readings (without a parenthesised short word) to its cache key.
+_READING_MARK = "\x00or "
 
 
 class NameScreening:
     """Screens names one at a time through a bounded cache by normalised name.
 
     The cache key is what a result depends on besides the options, in one compact string:
-    ``normalize_name(name).text`` (the tokens joined by spaces), marked when the name had a
-    legal form, since a company's name is penalised against a person's ("Viktor GOLOVANOV"
-    and "Viktor Golovanov Ltd" normalise alike but score differently). A name that
-    normalises like one screened before gets that result (with its own spelling as
+    the text of each of the name's :func:`~partyscreen.normalize.query_readings` (its tokens
+    joined by spaces; "(MTC)" adds a reading without it, which "MTC" does not), marked when
+    the name had a legal form, since a company's name is penalised against a person's
+    ("Viktor GOLOVANOV" and "Viktor Golovanov Ltd" normalise alike but score differently). A
+    name read like one screened before gets that result (with its own spelling as
     ``query``), or that summary. The screening options are the same for every name, so they
-    are not part of the key. ``normalize_name`` is cached itself, so ``screen()`` does not
+    are not part of the key. The readings are cached themselves, so ``screen()`` does not
     normalise again.
     """
 
@@ -227,8 +230,11 @@ class NameScreening:
 
     def outcome(self, name: str) -> Any:
         """The name's summary (or result), or the :class:`EmptyNameError` saying why not."""
-        normalized = normalize_name(name)
-        key = normalized.text + _LEGAL_FORM_MARK if normalized.legal_forms else normalized.text
+        readings = query_readings(name)
+        normalized = readings[0]
+        key = _READING_MARK.join(r.text for r in readings) if len(readings) > 1 else normalized.text
+        if normalized.legal_forms:
+            key += _LEGAL_FORM_MARK
         if not normalized:  # nothing to screen: screen() says why, in its own words
             return screen_one(self.screener, name, self.screen_kwargs)
         found = self.cache.get(key)

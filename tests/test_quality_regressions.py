@@ -227,7 +227,21 @@ def test_a_query_read_without_its_parenthesised_word_lands_in_review() -> None:
     assert max(m.score for m in parent) == pytest.approx(WITHOUT_SHORT_GROUP)
     for match in parent:
         assert match.decision == "review"
-        assert dict(match.detail.penalties) == {"read_without_short_group": WITHOUT_SHORT_GROUP}
+        assert dict(match.detail.penalties) == {"query_without_short_group": WITHOUT_SHORT_GROUP}
+    # A sibling read without its own "(Thailand)" as well is told apart twice: clear.
+    assert not [m for m in result.matches if "Thailand" in m.matched_name]
     # Without parentheses there is no such reading.
     plain = csl_screener().screen("Huawei Technologies UK Co., Ltd.", limit=None)
     assert all(m.normalized_query == "huawei technology uk" for m in plain.matches)
+
+
+def test_a_listed_name_is_read_without_its_parenthesised_word_too() -> None:
+    # The listed "(DESTO)" is not the initials the normaliser drops; without the reading the
+    # name's own words scored 0.29, DESTO unmatched.
+    result = csl_screener().screen("Defense Science and Technology Organization")
+    assert result.best is not None
+    assert result.best.matched_name == "Defense Science and Technology Organization (DESTO)"
+    assert result.best.normalized_name == "defense science technology organization"
+    assert result.best.decision == "review"
+    assert result.best.score == pytest.approx(WITHOUT_SHORT_GROUP)
+    assert dict(result.best.detail.penalties) == {"name_without_short_group": WITHOUT_SHORT_GROUP}

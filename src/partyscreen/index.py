@@ -175,10 +175,15 @@ class NameIndex:
     """
 
     def __init__(
-        self, names: Sequence[tuple[str, ...]], *, common_names: int = COMMON_NAMES
+        self,
+        names: Sequence[tuple[str, ...]],
+        *,
+        common_names: int = COMMON_NAMES,
+        token_weights: TokenWeights | None = None,
     ) -> None:
         self.names: tuple[tuple[str, ...], ...] = tuple(names)
-        self.weights = TokenWeights.from_token_sets(self.names)
+        #: How much each token weighs: by default, from how many of ``names`` hold it.
+        self.weights = token_weights or TokenWeights.from_token_sets(self.names)
         self.common_names = max(common_names, int(COMMON_SHARE * len(self.names)))
         self.name_weights: tuple[tuple[float, ...], ...] = tuple(
             tuple(self.weights.weight(t) for t in name) for name in self.names

@@ -25,7 +25,8 @@ The function is pure, deterministic and idempotent on its own output
 
 A query may be read more than one way: :func:`query_readings` adds, for a query holding a
 short word in parentheses ("... Complex (MaC)"), its normalisation without that word; the
-screener keeps each entity's best score over the readings.
+screener keeps each entity's best score over the readings, and reads listed names so too
+(:func:`without_short_groups`).
 """
 
 from __future__ import annotations
@@ -54,7 +55,13 @@ from partyscreen.vocabulary import (
     STOPWORDS,
 )
 
-__all__ = ["SHORT_GROUP_CHARS", "NormalizedName", "normalize_name", "query_readings"]
+__all__ = [
+    "SHORT_GROUP_CHARS",
+    "NormalizedName",
+    "normalize_name",
+    "query_readings",
+    "without_short_groups",
+]
 
 #: Size of the normalisation cache: batch files repeat names a lot; 2**16 entries of a few
 #: hundred bytes each stay far below our memory budget.
@@ -543,6 +550,13 @@ def normalize_name(text: str) -> NormalizedName:
     return NormalizedName(tokens=tokens, legal_forms=legal_forms)
 
 
+def without_short_groups(text: str) -> str | None:
+    """``text`` without its short words in parentheses (see :data:`SHORT_GROUP_CHARS`), or
+    None when it has none."""
+    bare, groups = _SHORT_GROUP.subn(" ", unicodedata.normalize("NFKC", text))
+    return bare if groups else None
+
+
 @lru_cache(maxsize=CACHE_SIZE)
 def query_readings(text: str) -> tuple[NormalizedName, ...]:
     """The ways a query may be read: :func:`normalize_name` of it and, when it holds a short
@@ -557,8 +571,8 @@ def query_readings(text: str) -> tuple[NormalizedName, ...]:
     the query's own normalisation, even when empty (the caller says why).
     """
     whole = normalize_name(text)
-    bare_text, groups = _SHORT_GROUP.subn(" ", unicodedata.normalize("NFKC", text))
-    if not groups:
+    bare_text = without_short_groups(text)
+    if bare_text is None:
         return (whole,)
     bare = normalize_name(bare_text)
     return (whole, bare) if bare and bare != whole else (whole,)

@@ -20,7 +20,12 @@ from partyscreen.index import NameIndex
 from partyscreen.licencefile import Licences, load_licences
 from partyscreen.licensing import Deal, assess
 from partyscreen.model import ListedEntity, RecordFile, ScreeningList
-from partyscreen.normalize import NormalizedName, normalize_name, query_readings
+from partyscreen.normalize import (
+    NormalizedName,
+    normalize_name,
+    query_readings,
+    without_short_groups,
+)
 from partyscreen.result import Match, ScreeningResult
 from partyscreen.scoring import score_alignment
 from partyscreen.settings import (
@@ -30,6 +35,7 @@ from partyscreen.settings import (
     MatchSettings,
 )
 from partyscreen.suppression import Decisions, load_decisions
+from partyscreen.weights import TokenWeights
 
 __all__ = ["Screener", "parse_day"]
 
@@ -109,6 +115,7 @@ class Screener:
             normalize = normalize_name.__wrapped__
             read: dict[str, tuple[str, ...]] = {}
             entries: list[tuple[int, str, str]] = []
+            bare_entries: list[int] = []
             token_names: list[tuple[str, ...]] = []
             for number, entity in enumerate(self.entities):
                 seen: set[tuple[str, ...]] = set()
@@ -121,8 +128,26 @@ class Screener:
                         seen.add(tokens)
                         entries.append((number, text, kind))
                         token_names.append(tokens)
+                # A listed name is also read without a short word in parentheses, as a query
+                # is ("Defense Science and Technology Organization (DESTO)"), after the
+                # entity's own names so that a tie goes to those; scored as such a reading.
+                for text, kind in named:
+                    bare = without_short_groups(text)
+                    if bare is None:
+                        continue
+                    tokens = normalize(bare).tokens
+                    if tokens and tokens not in seen:
+                        seen.add(tokens)
+                        bare_entries.append(len(entries))
+                        entries.append((number, text, kind))
+                        token_names.append(tokens)
             self._entries = tuple(entries)
-            self.index = NameIndex(token_names)
+            #: Entries that read a listed name without a short parenthesised word.
+            self._bare_entries = frozenset(bare_entries)
+            # Tokens weigh by the names as listed: a second reading of a name is not another.
+            listed = (t for n, t in enumerate(token_names) if n not in self._bare_entries)
+            weights = TokenWeights.from_token_sets(listed)
+            self.index = NameIndex(token_names, token_weights=weights)
 
     @classmethod
     def from_paths(
@@ -330,8 +355,12 @@ class Screener:
             args = (query.tokens, tokens, alignments, self.index.weights)
             # Scored once, with the explanation: the candidates left here mostly pass.
             detail = score_alignment(*args, **options)
+            # Each side read without a word it gave says less than it did: a query's
+            # "(UK)" against a listed "(Thailand)" is two companies of one family.
             if factor != 1.0:
-                detail = detail.penalised("read_without_short_group", factor)
+                detail = detail.penalised("query_without_short_group", factor)
+            if number in self._bare_entries:
+                detail = detail.penalised("name_without_short_group", WITHOUT_SHORT_GROUP)
             if organisation and entity.entity_type == "individual":
                 detail = detail.penalised("organisation_vs_individual", ORG_VS_INDIVIDUAL)
             if detail.score < threshold:

@@ -553,6 +553,8 @@ def normalize_name(text: str) -> NormalizedName:
 def without_short_groups(text: str) -> str | None:
     """``text`` without its short words in parentheses (see :data:`SHORT_GROUP_CHARS`), or
     None when it has none."""
+    if "(" not in text and text.isascii():  # (NFKC leaves ASCII as it is: the common case)
+        return None
     bare, groups = _SHORT_GROUP.subn(" ", unicodedata.normalize("NFKC", text))
     return bare if groups else None
 

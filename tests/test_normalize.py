@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from partyscreen.normalize import normalize_name, query_readings
+from partyscreen.normalize import normalize_name, query_readings, spells
 from tests.strategies import any_text, invisible, names
 
 
@@ -137,14 +137,17 @@ def readings(raw: str) -> list[str]:
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [
-        # A misspelt acronym, or one whose initials a misspelt word no longer spells.
+        # A misspelt acronym (no longer spelt by the words before it).
         (
-            "Maritime Technology Complex (MaC)",
-            ["maritime technology complex mac", "maritime technology complex"],
+            "Higher Institute of Applied Science and Technology (HImAST)",
+            [
+                "higher institute applied science technology himast",
+                "higher institute applied science technology",
+            ],
         ),
         (
-            "Industrial Establishment of eDfense (IED)",
-            ["industry establishment edfense ied", "industry establishment edfense"],
+            "Maritime Technology Complex (MTK)",
+            ["maritime technology complex mtk", "maritime technology complex"],
         ),
         # A qualifier, in full-width brackets too, and a Chinese one.
         ("Huawei Technologies (UK) Co., Ltd.", ["huawei technology uk", "huawei technology"]),
@@ -152,8 +155,9 @@ def readings(raw: str) -> list[str]:
         ("深圳市振业(集团)股份有限公司", ["shenzhen zhenye group", "shenzhen zhenye"]),
         # Nothing to read without: no group, a group the normaliser drops anyway, a group
         # that is the whole name, numbers and Roman numerals, long or many-word groups.
-        ("Maritime Technology Complex MaC", ["maritime technology complex mac"]),
+        ("Maritime Technology Complex MTK", ["maritime technology complex mtk"]),
         ("Maritime Technology Complex (MTC)", ["maritime technology complex"]),
+        ("Industrial Establishment of eDfense (IED)", ["industry establishment edfense"]),
         ("Hikvision (Ltd)", ["hikvision"]),
         ("(XPCC)", ["xpcc"]),
         ("Brigade (44)", ["brigade forty four"]),
@@ -191,3 +195,49 @@ def test_a_name_with_a_short_word_in_parentheses_reads_as_the_name_too(
     # Either the word is one the normaliser reads away (initials, a legal form), or the
     # query may also be read without it, as the name alone.
     assert normalize_name(name) in found
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        # A short form spelt by the beginnings of the words before it, in order, repeats them.
+        (
+            "Defense Science and Technology Organization (DESTO)",
+            "defense science technology organization",
+        ),
+        (
+            "China Aerospace Science and Technology Corporation (CASC) 1st Academy",
+            "china aerospace science technology first academy",
+        ),
+        (
+            "AVIC Leihua Electronic Technology Research Institute (LETRI)",
+            "avic leihua electronics technology research institute",
+        ),
+        # Not spelt so, or after a boundary that ends the phrase: kept.
+        (
+            "Beijing Aerospace Automatic Control Institute (BICD)",
+            "beijing aerospace automatic control institute bicd",
+        ),
+        ("Foo Bar (XYZ)", "foo bar xyz"),
+        ("Entity: (ABC) Alpha Beta Gamma", "entity abc alpha beta gamma"),
+        ("Alpha Zeta (AZ)", "alpha zeta az"),  # two letters: left to the readings
+    ],
+)
+def test_spelt_short_forms_in_parentheses_are_dropped(raw: str, expected: str) -> None:
+    assert text(raw) == expected
+
+
+word = st.text(alphabet="abcdefghij", min_size=1, max_size=6)
+
+
+@given(st.lists(st.tuples(word, st.booleans(), st.integers(1, 6)), min_size=1, max_size=6))
+def test_spells_finds_any_run_of_prefixes(parts: list[tuple[str, bool, int]]) -> None:
+    words = [w for w, _, _ in parts]
+    # Letters from the beginnings of the words picked, in order; the others skipped.
+    picked = [(i, w[:n]) for i, (w, pick, n) in enumerate(parts) if pick]
+    letters = "".join(prefix for _, prefix in picked)
+    if picked:
+        assert spells(letters, words, from_first=False)
+        if picked[0][0] == 0:
+            assert spells(letters, words)
+    assert not spells(letters + "z", words, from_first=False)  # no word holds a z

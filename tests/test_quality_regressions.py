@@ -236,12 +236,23 @@ def test_a_query_read_without_its_parenthesised_word_lands_in_review() -> None:
 
 
 def test_a_listed_name_is_read_without_its_parenthesised_word_too() -> None:
-    # The listed "(DESTO)" is not the initials the normaliser drops; without the reading the
-    # name's own words scored 0.29, DESTO unmatched.
-    result = csl_screener().screen("Defense Science and Technology Organization")
+    # "(BICD)" is not spelt by the words before it; without the reading, "bicd" stayed
+    # unmatched in the listed name.
+    result = csl_screener().screen("Beijing Aerospace Automatic Control Institute")
     assert result.best is not None
-    assert result.best.matched_name == "Defense Science and Technology Organization (DESTO)"
-    assert result.best.normalized_name == "defense science technology organization"
+    assert result.best.matched_name == "Beijing Aerospace Automatic Control Institute (BICD)"
+    assert result.best.normalized_name == "beijing aerospace automatic control institute"
     assert result.best.decision == "review"
     assert result.best.score == pytest.approx(WITHOUT_SHORT_GROUP)
     assert dict(result.best.detail.penalties) == {"name_without_short_group": WITHOUT_SHORT_GROUP}
+
+
+def test_a_short_form_spelt_by_the_name_is_no_part_of_it() -> None:
+    # "(DESTO)" spells the words before it by their beginnings: the name given without it
+    # is the same name (it scored 0.29 with DESTO unmatched, then 0.85 by the reading).
+    result = csl_screener().screen("Defense Science and Technology Organization")
+    assert result.best is not None
+    assert result.best.matched_name == "Defense Science and Technology Organization (DESTO)"
+    assert result.best.decision == "match"
+    assert result.best.score == pytest.approx(1.0)
+    assert not result.best.detail.penalties

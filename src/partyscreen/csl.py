@@ -40,6 +40,7 @@ import attrs
 from partyscreen.errors import ListFormatError, ListNotFoundError
 from partyscreen.loading import ListLoad, decode_utf8, version_from_name
 from partyscreen.model import Alias, License, ListedEntity, ScreeningList
+from partyscreen.normalize import spells
 
 __all__ = [
     "CSL_NAME",
@@ -541,31 +542,4 @@ def _is_short_form_of(inner: str, phrase: str) -> bool:
         return False
     letters = "".join(WORD_RE.findall(inner)).casefold()
     words = [word.casefold() for word in WORD_RE.findall(phrase)]
-    return len(letters) >= SHORT_FORM_MIN_CHARS and _spells(letters, words)
-
-
-def _spells(letters: str, words: Sequence[str]) -> bool:
-    """Whether ``letters`` is a concatenation of non-empty prefixes of ``words``, in order.
-
-    Words after the first may be skipped ("Production and Construction Corps" -> "PCC"); the
-    first word must start the short form, so that it abbreviates the phrase from its start.
-    """
-    reached = {0}  # how many letters the words seen so far can spell
-    for index, word in enumerate(words):
-        extended = set() if index == 0 else set(reached)
-        for done in reached:
-            common = _common_prefix_length(letters[done:], word)
-            extended.update(range(done + 1, done + common + 1))
-        reached = extended
-        if len(letters) in reached:
-            return True
-    return False
-
-
-def _common_prefix_length(left: str, right: str) -> int:
-    length = 0
-    for left_char, right_char in zip(left, right, strict=False):
-        if left_char != right_char:
-            break
-        length += 1
-    return length
+    return len(letters) >= SHORT_FORM_MIN_CHARS and spells(letters, words)

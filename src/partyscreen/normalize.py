@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from functools import lru_cache
 
 import attrs
@@ -60,6 +61,7 @@ __all__ = [
     "NormalizedName",
     "normalize_name",
     "query_readings",
+    "spells",
     "without_short_groups",
 ]
 
@@ -142,6 +144,12 @@ SHORT_GROUP_CHARS = 8
 _SHORT_GROUP = re.compile(
     rf"\((?!\s*(?:\d+|[IVXivx]+)\s*\))\s*[^\W_]{{2,{SHORT_GROUP_CHARS}}}\s*\)"
 )
+#: A short form in parentheses that may repeat the words before it ("(DESTO)", "(CASC)"):
+#: three to SHORT_GROUP_CHARS ASCII letters, after homoglyphs are folded.
+_SPELT_GROUP = re.compile(rf"\(\s*([A-Za-z]{{3,{SHORT_GROUP_CHARS}}})\s*\)")
+#: What ends the phrase a parenthesised short form abbreviates ("entity: Bhabha ...").
+_PHRASE_BOUNDARY = re.compile(r"[:;()]")
+_ALNUM_WORD = re.compile(r"[A-Za-z0-9]+")
 _CASE_CHANGE = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _WORD = re.compile(r"[A-Za-z]+")
 
@@ -522,12 +530,63 @@ def _drop_legal_forms(tokens: list[str]) -> tuple[list[str], list[str]]:
     return kept, dropped
 
 
+def spells(letters: str, words: Sequence[str], *, from_first: bool = True) -> bool:
+    """Whether ``letters`` is a concatenation of non-empty prefixes of ``words``, in order.
+
+    Words may be skipped ("Production and Construction Corps" spells "PCC"); with
+    ``from_first``, not the first, so that the letters abbreviate the phrase from its start.
+    """
+    reached = {0}  # how many letters the words seen so far can spell
+    for index, word in enumerate(words):
+        extended = set() if from_first and index == 0 else set(reached)
+        for done in reached:
+            common = _common_prefix_length(letters[done:], word)
+            extended.update(range(done + 1, done + common + 1))
+        reached = extended
+        if len(letters) in reached:
+            return True
+    return False
+
+
+def _common_prefix_length(left: str, right: str) -> int:
+    length = 0
+    for left_char, right_char in zip(left, right, strict=False):
+        if left_char != right_char:
+            break
+        length += 1
+    return length
+
+
+def _drop_spelt_short_forms(text: str) -> str:
+    """``text`` without the parenthesised short forms that its words before them spell by
+    their beginnings, in order ("Defense Science and Technology Organization (DESTO)",
+    "China Aerospace Science and Technology Corporation (CASC) 1st Academy"): repeats of the
+    name, which a query may leave out. (An acronym of exact initials goes later, in any
+    order, see _drop_acronym; this one needs the brackets and the order.)"""
+    if "(" not in text:
+        return text
+    kept: list[str] = []
+    last = 0
+    for found in _SPELT_GROUP.finditer(text):
+        phrase = _PHRASE_BOUNDARY.split(text[: found.start()])[-1]
+        words = [w.casefold() for w in _ALNUM_WORD.findall(phrase)]
+        if spells(found.group(1).casefold(), words, from_first=False):
+            kept.append(text[last : found.start()])
+            kept.append(" ")
+            last = found.end()
+    if not kept:
+        return text
+    kept.append(text[last:])
+    return "".join(kept)
+
+
 @lru_cache(maxsize=CACHE_SIZE)
 def normalize_name(text: str) -> NormalizedName:
     """Normalise a name for matching; the same function serves list names and queries."""
     text = unicodedata.normalize("NFKC", text)
     text = _strip_invisible(text)
     text = _fold_homoglyphs(text)
+    text = _drop_spelt_short_forms(text)
     text = _DOTTED_WORD.sub(lambda m: m.group().replace(".", "").lower() + " ", text)
     text = _GLUED_PREFIX.sub(lambda m: m.group() + " ", _GLUED_SUFFIX.sub(" ", text))
     text = _WORD.sub(_split_glued_word, text)

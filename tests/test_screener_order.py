@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import attrs
 import pytest
 
 from partyscreen import Alias, ListedEntity, Screener, ScreeningList
@@ -87,5 +88,27 @@ def test_equal_scores_rank_the_entity_spelt_as_the_query_first() -> None:
     ]:
         result = screener.screen(query)
         first, second = result.matches
-        assert first.score == second.score
+        assert first.score == pytest.approx(second.score)
         assert first.entity.id == expected, query
+
+
+def test_scores_a_rounding_apart_are_equal(monkeypatch: pytest.MonkeyPatch) -> None:
+    # One name's words weighed in another order sum to scores a rounding apart. The name
+    # listed first is still the one reported, and entities a rounding apart still rank by
+    # spelling, not by the last bit of their scores.
+    import partyscreen.screener as screener_module
+
+    scored = screener_module.score_alignment
+    later = {"song un ri", "yunus luqman yasin shgragi"}
+
+    def noisy(query: Sequence[str], name: Sequence[str], *args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+        detail = scored(query, name, *args, **kwargs)  # type: ignore[arg-type]
+        if " ".join(name) in later:  # a later name, or a later entity: a rounding higher
+            return attrs.evolve(detail, score=detail.score + 1e-15)
+        return detail
+
+    monkeypatch.setattr(screener_module, "score_alignment", noisy)
+    best = screener().screen("Song Un Ri").best
+    assert best is not None
+    assert best.matched_name == "RI, Song Un"
+    test_equal_scores_rank_the_entity_spelt_as_the_query_first()

@@ -39,6 +39,11 @@ from partyscreen.weights import TokenWeights
 
 __all__ = ["Screener", "parse_day"]
 
+#: Scores closer than this are equal. One name's words weighed in another order ("LAST,
+#: First" and "First LAST") sum to scores a rounding apart; without it, which of an entity's
+#: equal names was reported, and which of two entities came first, turned on the last bit.
+SCORE_TIE = 1e-9
+
 
 @contextmanager
 def _collector_paused() -> Iterator[None]:
@@ -287,7 +292,7 @@ class Screener:
         ranked = sorted(
             best.values(),
             key=lambda m: (
-                -m.score,
+                -round(m.score / SCORE_TIE),
                 -fuzz.ratio(query.text, m.normalized_name),
                 m.entity.name,
                 m.entity.id,
@@ -366,7 +371,7 @@ class Screener:
             if detail.score < threshold:
                 continue
             previous = best.get(entity_number)
-            if previous is None or detail.score > previous.score:
+            if previous is None or detail.score > previous.score + SCORE_TIE:
                 best[entity_number] = Match(
                     entity=entity,
                     matched_name=text,

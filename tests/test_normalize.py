@@ -46,6 +46,9 @@ def text(name: str) -> str:
         ("CETC 12th Institute", "cetc twelve institute"),  # not "i2th"
         ("811th Institute", "811 institute"),
         ("32Group China", "thirty two group china"),  # a number glued to the front
+        ("Boeing737", "boeing 737"),  # three digits in a row are a number, leet or not
+        ("159Factory", "159 factory"),
+        ("H00ver", "hoover"),  # two are still letters
         ("5ugon", "sugon"),  # but a digit read as a letter stays a letter
         ("Lerma T.r.a.d.i.n.g S.A.", "lerma trading"),  # a dotted word, a dotted legal form
         ("AdCom Systems", "adcom systems"),  # a short known word is a brand's syllable

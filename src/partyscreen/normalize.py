@@ -119,13 +119,17 @@ _NUMBER_NAMES.update(
         for unit in range(1, 10)
     }
 )
-#: A word with a number glued to its end ("EKT2", "VTB24", "Beijing8"): read as the word and
-#: the number when a digit of it is not one read as a letter ("Huawe1" is "Huawei").
-_GLUED_NUMBER = re.compile(r"([a-z]{2,})(\d{1,2})")
+#: A word with a number glued to its end ("EKT2", "VTB24", "Beijing8", "Factory159"): read as
+#: the word and the number when a digit of it is not one read as a letter ("Huawe1" is
+#: "Huawei").
+_GLUED_NUMBER = re.compile(r"([a-z]{2,})(\d+)")
 _LEET_DIGITS = frozenset(LEET_DIGITS)
-#: A number glued to the front of a word ("32Group", "21Vianet"), read as the number and the word
-#: under the same rule as a number glued to the end.
-_LEADING_NUMBER = re.compile(r"(\d{1,2})([a-z]{2,})")
+#: Digits in a row that make a number even when each could be a letter: "Hikv1s1on" and
+#: "H00ver" write letters one or two at a time, "737" and "2040" are numbers.
+_NUMBER_RUN = 3
+#: A number glued to the front of a word ("32Group", "21Vianet", "159Factory"), read as the
+#: number and the word under the same rule as a number glued to the end.
+_LEADING_NUMBER = re.compile(r"(\d+)([a-z]{2,})")
 #: A number written as an ordinal ("54th", "21st", "811th"): read as the number (in words
 #: below 100), not as a word with digits for letters ("sath").
 _ORDINAL = re.compile(r"(\d+)(st|nd|rd|th)")
@@ -367,10 +371,17 @@ def _ordinal_suffix(number: int) -> str:
     return {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
 
 
+def _is_number(digits: str) -> bool:
+    """Whether digits glued to a word are a number rather than letters written as digits:
+    three or more in a row ("Boeing737", "YV2040"), or one that reads as no letter ("VTB24")."""
+    return len(digits) >= _NUMBER_RUN or not set(digits) <= _LEET_DIGITS
+
+
 def _read_token(token: str) -> tuple[str, ...]:
     """Digits in a token read: an ordinal as a word ("1st"; "54th" as the number), a number
     below 100 in words ("3", "44", and "EKT2", "VTB24" or "32Group" with the number glued on),
-    digits inside a word as letters ("Hikv1s1on")."""
+    a longer number glued on as the number ("159Factory"), digits inside a word as letters
+    ("Hikv1s1on")."""
     if token.isalpha():
         return (token,)
     if token in ORDINALS:
@@ -381,10 +392,10 @@ def _read_token(token: str) -> tuple[str, ...]:
     if ordinal and ordinal[2] == _ordinal_suffix(int(ordinal[1])):
         return _NUMBER_NAMES.get(ordinal[1].lstrip("0") or "0", (ordinal[1],))
     glued = _GLUED_NUMBER.fullmatch(token)
-    if glued and not set(glued[2]) <= _LEET_DIGITS:
+    if glued and _is_number(glued[2]):
         return (glued[1], *_NUMBER_NAMES.get(glued[2], (glued[2],)))
     leading = _LEADING_NUMBER.fullmatch(token)
-    if leading and not set(leading[1]) <= _LEET_DIGITS:
+    if leading and _is_number(leading[1]):
         return (*_NUMBER_NAMES.get(leading[1], (leading[1],)), leading[2])
     if sum(c.isalpha() for c in token) >= 2:
         return (token.translate(_LEET_TABLE),)

@@ -185,6 +185,8 @@ def test_names_of_ordinary_words_are_still_found(query: str, fragment: str) -> N
             "Industrial Establishment of eDfense (IED)",
             "establishment of defense",
         ),
+        ("a listed acronym, the last word cut", "Defense Science and Technology Orga", "desto"),
+        ("a kind of plant, romanised, cut short", "Mytishchinski Mashinostroitelny Zav", "zavod"),
     ],
 )
 def test_listed_party_with_junk_is_found(kind: str, query: str, fragment: str) -> None:
@@ -194,7 +196,9 @@ def test_listed_party_with_junk_is_found(kind: str, query: str, fragment: str) -
     assert any(fragment in n.casefold() for n in result.best.entity.names), kind
 
 
-@pytest.mark.parametrize("word", ["refinery", "plant", "bureau", "college", "association"])
+@pytest.mark.parametrize(
+    "word", ["refinery", "plant", "bureau", "college", "association", "zavod", "kombinat"]
+)
 def test_kinds_of_organisation_weigh_as_generic_words(word: str) -> None:
     weights = TokenWeights.from_token_sets([(word,), ("hikvision",)])
     assert weights.weight(word) == GENERIC_WEIGHT

@@ -197,7 +197,10 @@ STOPWORDS = _words(
 #: for Hikvision (see weights.py). Spellings are the canonical ones after ABBREVIATIONS. The
 #: kinds of organisation or facility (plant, refinery, bureau, college, association) are here
 #: too: "Achinsk Refinery" is named by "Achinsk", so "OJSC Achinsk" still finds it
-#: (quality.py: truncation recall 89.0% -> 90.3%, one more false positive of 10,548).
+#: (quality.py: truncation recall 89.0% -> 90.3%, one more false positive of 10,548), and so
+#: are their Russian, Turkish and Persian romanisations on the lists (zavod: plant, kombinat,
+#: kontsern: concern, obedinenie: association, tsentr, byuro; sanayi, sanaat: industry,
+#: ticaret: trade), so that "Mytishchinski Mashinostroitelny Zav" is Zavod cut short.
 GENERIC_WORDS = _words(
     """
     technology science information digital international group holdings industry trading trade
@@ -214,6 +217,8 @@ GENERIC_WORDS = _words(
     plant factory refinery works complex warehouse shipyard shipbuilding dockyard college academy
     bureau directorate
     organization organisation association commission administration agency office laboratory
+    zavod zavody kombinat institut kontsern obedinenie obyedinenie fabrika tsentr byuro
+    sanayi ticaret sanaat
     """
 )
 

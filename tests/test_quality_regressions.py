@@ -113,6 +113,9 @@ def csl_screener() -> Screener:
         ("Intel Corporation", "a brand read as a spelling of a generic word (INTER)"),
         ("Shipyard LLC", "a kind of facility alone (Guangzhou Shipyard International)"),
         ("Sieyuan Electric Co., Ltd.", "a word read as a spelling's typo (Siyuan Electronic)"),
+        ("Cisco", "one word a first letter apart (ZISCO)"),
+        ("Ramaco Resources, Inc.", "one word a first-letter transposition apart (ARMACO)"),
+        ("Radcom Ltd.", "one word a first letter more (AdCom Systems)"),
     ],
 )
 def test_fixed_false_positives_stay_clear(query: str, cause: str) -> None:

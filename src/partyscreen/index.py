@@ -41,6 +41,7 @@ from partyscreen.scoring import (
     max_edits,
     may_be_cut,
     query_can_stand_inside,
+    same_start,
     skeleton,
     supported,
     token_similarity,
@@ -327,7 +328,9 @@ class NameIndex:
         keys, keys2 = _keys(unit)
         for word, d in self._tokens.near(unit, keys, keys2).items():
             if word not in found:
-                found[word] = (word, d, edit_similarity(d, max(len(unit), len(word))))
+                alike = same_start(unit, word)
+                sim = edit_similarity(d, max(len(unit), len(word)), alike_start=alike)
+                found[word] = (word, d, sim)
         # Other spellings (see token_similarity): the unit may misspell a spelling of a word
         # the names use ("tolding", "holdings"), or be a word whose spellings a name misspells.
         spelt = {self._spelling_of[s] for s in self._spellings.near(unit, keys, keys2)}

@@ -83,6 +83,8 @@ class MatchSettings:
             "common_word_weight": scoring.COMMON_WORD_WEIGHT,
             "min_contained_letters": scoring.MIN_CONTAINED_LETTERS,
             "pair_max_edits": scoring.PAIR_MAX_EDITS,
+            "typo_cost": scoring.TYPO_COST,
+            "first_letter_cost": scoring.FIRST_LETTER_COST,
             "skeleton_similarity": scoring.SKELETON_SIMILARITY,
             "cut_similarity": scoring.CUT_SIMILARITY,
             "cut_word_letters": scoring.CUT_WORD_LETTERS,

@@ -7,13 +7,16 @@ in order, and the legal forms that were dropped from it. The steps, in order:
 2. Zero-width, bidirectional-override and other format characters removed; control characters
    become spaces.
 3. Cyrillic and Greek look-alikes inside Latin words folded to Latin (homoglyph evasion); a
-   known word glued on at a change of case split off ("TriangleTechnologies", "RSPLtd").
+   parenthesised short form that the words before it spell by their beginnings dropped
+   ("... Organization (DESTO)"); a known word glued on at a change of case split off
+   ("TriangleTechnologies", "RSPLtd").
 4. Runs of Chinese characters segmented by a dictionary of common words (legal forms, generic
    words, places), the rest romanised to pinyin and joined into one token per run.
 5. Everything else transliterated to ASCII (accents, Cyrillic, Greek, ...) and lower-cased.
 6. Punctuation to spaces, "&" to "and", apostrophes dropped; runs of single letters joined
    ("H.I.K.V.I.S.I.O.N", "Z T E"); digits inside words read as letters ("Hikv1s1on"), ordinals
-   and numbers below 100 as words ("1st", "44", "VTB24"); a known word split in two joined
+   and numbers below 100 as words ("1st", "44", "VTB24"), three digits or more glued to a word
+   split off ("Boeing737"); a known word split in two joined
    again ("Com-pany", "Elect ronic").
 7. Abbreviations expanded to one canonical spelling, misspelt long ones too ("Technologief");
    an acronym that spells the other words' initials dropped ("... Center (CARDC)"); stopwords
@@ -24,7 +27,7 @@ The function is pure, deterministic and idempotent on its own output
 (``normalize_name(n.text) == n``), and it is cached.
 
 A query may be read more than one way: :func:`query_readings` adds, for a query holding a
-short word in parentheses ("... Complex (MaC)"), its normalisation without that word; the
+short word in parentheses ("... Technology (HImAST)"), its normalisation without that word; the
 screener keeps each entity's best score over the readings, and reads listed names so too
 (:func:`without_short_groups`).
 """
@@ -636,9 +639,10 @@ def query_readings(text: str) -> tuple[NormalizedName, ...]:
 
     A parenthesised short word repeats the name ("Maritime Technology Complex (MTC)") or
     qualifies it ("Huawei Technologies (UK) Co., Ltd."). Spelt as the name's initials, the
-    normaliser drops it; misspelt ("(MaC)"), or beside a misspelt word whose initial it no
-    longer spells ("Industrial Establishment of eDfense (IED)"), it stayed as an unknown word
-    that no listed name holds, heavy enough to clear the query. The screener scores every
+    normaliser drops it, and spelt by the beginnings of the words before it too ("(DESTO)");
+    misspelt ("Higher Institute of Applied Science and Technology (HImAST)", "Maritime
+    Technology Complex (MTK)"), it stayed as an unknown word that no listed name holds, heavy
+    enough to clear the query. The screener scores every
     reading and keeps each entity's best. Readings are distinct and never empty; the first is
     the query's own normalisation, even when empty (the caller says why).
     """

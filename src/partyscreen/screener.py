@@ -134,7 +134,7 @@ class Screener:
                         entries.append((number, text, kind))
                         token_names.append(tokens)
                 # A listed name is also read without a short word in parentheses, as a query
-                # is ("Defense Science and Technology Organization (DESTO)"), after the
+                # is ("Beijing Aerospace Automatic Control Institute (BICD)"), after the
                 # entity's own names so that a tie goes to those; scored as such a reading.
                 for text, kind in named:
                     bare = without_short_groups(text)

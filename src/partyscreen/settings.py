@@ -38,8 +38,8 @@ ORG_VS_INDIVIDUAL = 0.8
 #: parentheses (see :func:`~partyscreen.normalize.query_readings`), once for each side so
 #: read: that side said more than the other, and may name a subsidiary of the other ("Huawei
 #: Technologies (UK) Co., Ltd." read as Huawei). Set so that a name matched whole that way
-#: lands in review (0.85), as a misspelt name does, and one matched with a typo too stays
-#: there ("Industrial Establishment of eDfense (IED)", 0.94 before, 0.80), while "PJSC VTB
+#: lands in review (0.85), as a misspelt name does ("Higher Institute of Applied Science and
+#: Technology (HImAST)", 0.39 before), while "PJSC VTB
 #: Bank (Kiev) Holdings" read as "VTB Bank Holdings" (0.77 against PJSC Bank VVB) and two
 #: sides both so read ("(UK)" against "(Thailand)", 0.72) fall below it.
 WITHOUT_SHORT_GROUP = 0.85

@@ -205,7 +205,8 @@ class NameScreening:
 
     The cache key is what a result depends on besides the options, in one compact string:
     the text of each of the name's :func:`~partyscreen.normalize.query_readings` (its tokens
-    joined by spaces; "(MTC)" adds a reading without it, which "MTC" does not), marked when
+    joined by spaces; "Megvii Technology (MGT)" is also read without "(MGT)", "Megvii
+    Technology MGT" is not), marked when
     the name had a legal form, since a company's name is penalised against a person's
     ("Viktor GOLOVANOV" and "Viktor Golovanov Ltd" normalise alike but score differently). A
     name read like one screened before gets that result (with its own spelling as

@@ -8,13 +8,14 @@ iteration over strings, which changes with the hash seed.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import attrs
 import pytest
 
 from partyscreen import Alias, ListedEntity, Screener, ScreeningList
 from partyscreen.index import NameIndex
-from partyscreen.scoring import Alignment
+from partyscreen.scoring import Alignment, Score, score_alignment
 
 
 def screener() -> Screener:
@@ -96,18 +97,15 @@ def test_scores_a_rounding_apart_are_equal(monkeypatch: pytest.MonkeyPatch) -> N
     # One name's words weighed in another order sum to scores a rounding apart. The name
     # listed first is still the one reported, and entities a rounding apart still rank by
     # spelling, not by the last bit of their scores.
-    import partyscreen.screener as screener_module
-
-    scored = screener_module.score_alignment
     later = {"song un ri", "yunus luqman yasin shgragi"}
 
-    def noisy(query: Sequence[str], name: Sequence[str], *args: object, **kwargs: object):  # type: ignore[no-untyped-def]
-        detail = scored(query, name, *args, **kwargs)  # type: ignore[arg-type]
+    def noisy(query: Sequence[str], name: Sequence[str], *args: Any, **kwargs: Any) -> Score:
+        detail = score_alignment(query, name, *args, **kwargs)
         if " ".join(name) in later:  # a later name, or a later entity: a rounding higher
             return attrs.evolve(detail, score=detail.score + 1e-15)
         return detail
 
-    monkeypatch.setattr(screener_module, "score_alignment", noisy)
+    monkeypatch.setattr("partyscreen.screener.score_alignment", noisy)
     best = screener().screen("Song Un Ri").best
     assert best is not None
     assert best.matched_name == "RI, Song Un"

@@ -26,6 +26,7 @@ def text(name: str) -> str:
         ("RSPLtd.", "rsp"),
         ("SkylinksFZC", "skylinks"),
         ("KMA International Import andExport Co.", "kma international import export"),
+        ("NevaElectronica", "neva electronics"),  # a variant the normaliser reads misspelt
         # ... but coined names stay whole
         ("HikVision", "hikvision"),
         ("SenseTime", "sensetime"),

@@ -236,7 +236,8 @@ def _segment_han(run: str) -> str:
 
 
 def _split_glued_word(match: re.Match[str]) -> str:
-    """Split a word where a known word is glued on at a change of case ("WaveTech")."""
+    """Split a word where a known word is glued on at a change of case ("WaveTech"), or a
+    long one the normaliser reads misspelt ("NevaElectronica", see _expand)."""
     word = match.group()
     parts = _CASE_CHANGE.split(word)
     if len(parts) < 2:
@@ -248,8 +249,11 @@ def _split_glued_word(match: re.Match[str]) -> str:
     out = [parts[0]]
     for part in parts[1:]:
         before = out[-1].lower()
-        if part.lower() in _KNOWN_WORDS or (
-            before in _KNOWN_WORDS and len(before) >= GLUED_PREFIX_LETTERS
+        lower = part.lower()
+        if (
+            lower in _KNOWN_WORDS
+            or (before in _KNOWN_WORDS and len(before) >= GLUED_PREFIX_LETTERS)
+            or _expand(lower) != (lower,)
         ):
             out.append(part)
         else:

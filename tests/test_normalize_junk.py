@@ -27,6 +27,8 @@ def text(name: str) -> str:
         ("SkylinksFZC", "skylinks"),
         ("KMA International Import andExport Co.", "kma international import export"),
         ("NevaElectronica", "neva electronics"),  # a variant the normaliser reads misspelt
+        ("CJSCVANKORNEFT", "vankorneft"),  # a four-letter legal form glued on in capitals
+        ("CJSCABC Trading", "cjscabc trading"),  # ... not before a word of three letters
         # ... but coined names stay whole
         ("HikVision", "hikvision"),
         ("SenseTime", "sensetime"),

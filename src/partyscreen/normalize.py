@@ -88,7 +88,12 @@ _GLUED_SUFFIX = re.compile(
     r"(?<=[A-Za-z][a-z])(?=(?:Co|Corp|Corporation|Company|Inc|Incorporated|Ltd|Limited|LLC|LLP|GmbH|"
     r"AG|SA|JSC|PJSC|OJSC|CJSC|PLC|OOO)\b)"
 )
-_GLUED_PREFIX = re.compile(r"\b(?:PJSC|OJSC|CJSC|JSC|OOO|LLC|ZAO|OAO|PAO)(?=[A-Z][a-z])")
+_GLUED_PREFIX = re.compile(
+    r"\b(?:PJSC|OJSC|CJSC|JSC|OOO|LLC|ZAO|OAO|PAO)(?=[A-Z][a-z])"
+    # In capitals there is no change of case to go by: only the four-letter forms, before a
+    # word of four letters or more ("CJSCVANKORNEFT"), which no name begins with by chance.
+    r"|\b(?:PJSC|OJSC|CJSC)(?=[A-Z]{4,}\b)"
+)
 #: Letters a known word needs before it is split off the word glued after it at a change of
 #: case ("CargoService"). A shorter one is more often a brand's first syllable: "AdCom",
 #: "CoStar" and "AgriTech" are not the legal forms AD, Co and AG. Known words glued *after* a

@@ -81,6 +81,7 @@ _LEET_TABLE = str.maketrans(LEET_DIGITS)
 #: two or three always suffice.
 _MAX_PASSES = 5
 _LATIN = re.compile(r"[A-Za-z]")
+_HOMOGLYPH_CHARS = frozenset(HOMOGLYPHS)
 # A legal form glued to a word, told apart by the change of case: "TradingGmbH",
 # "SysdynamicLimited", "PJSCVerkhnechonskneftegaz". Without a case change ("Zinc",
 # "Costco") nothing is split.
@@ -198,7 +199,7 @@ def _strip_invisible(text: str) -> str:
 
 
 def _fold_homoglyphs(text: str) -> str:
-    if not any(ch in HOMOGLYPHS for ch in text):
+    if _HOMOGLYPH_CHARS.isdisjoint(text):  # (at C speed: most names hold none)
         return text
     words = text.split(" ")
     name_is_latin = any(_LATIN.search(w) and not any(c in HOMOGLYPHS for c in w) for w in words)
@@ -429,6 +430,20 @@ def _is_legal_form(token: str) -> bool:
 _SHORT_LEGAL_FORMS = tuple(
     w for w in LEGAL_FORM_TOKENS if 3 <= len(w) < 7 and w not in ("zao", "oao", "pao")
 )
+#: The same forms by length (a letter added makes a word one longer) and by their letters in
+#: order (two letters swapped keep them), so that a name's last word is compared with the few
+#: forms it could be, not all of them: queries' last words are mostly new to the cache.
+_SHORT_LEGAL_FORMS_BY_LENGTH: dict[int, tuple[str, ...]] = {
+    n: tuple(w for w in _SHORT_LEGAL_FORMS if len(w) == n) for n in range(3, 7)
+}
+_SHORT_LEGAL_FORMS_BY_LETTERS: dict[str, tuple[str, ...]] = {}
+for _form in _SHORT_LEGAL_FORMS:
+    _letters = "".join(sorted(_form))
+    _SHORT_LEGAL_FORMS_BY_LETTERS[_letters] = (
+        *_SHORT_LEGAL_FORMS_BY_LETTERS.get(_letters, ()),
+        _form,
+    )
+del _form, _letters
 
 
 @lru_cache(maxsize=CACHE_SIZE)
@@ -438,11 +453,9 @@ def _misspelt_short_legal_form(token: str) -> bool:
     is not enough: "Inn", "Cox" and initials are names."""
     if len(token) < 3 or token in ORDINARY_WORDS or token in _KNOWN_WORDS:
         return False
-    return any(
-        (len(token) == len(form) + 1 or sorted(token) == sorted(form))
-        and OSA.distance(token, form, score_cutoff=1) <= 1
-        for form in _SHORT_LEGAL_FORMS
-    )
+    added = _SHORT_LEGAL_FORMS_BY_LENGTH.get(len(token) - 1, ())
+    swapped = _SHORT_LEGAL_FORMS_BY_LETTERS.get("".join(sorted(token)), ())
+    return any(OSA.distance(token, form, score_cutoff=1) <= 1 for form in (*added, *swapped))
 
 
 #: Letters a legal form cut short at the end of a name needs before it is dropped on its own

@@ -177,14 +177,15 @@ def test_names_of_ordinary_words_are_still_found(query: str, fragment: str) -> N
         ("a place name cut short", "National Supercomputing Center Chan", "changsha"),
         ("a generic word cut to two letters", "Urumqi Municipal Public Security Bu", "urumqi"),
         ("a last word cut short", "Chinese Academy of Engineering Phys", "engineering physics"),
-        ("a misspelt acronym", "Maritime Technology Complex (MaC)", "maritime technology"),
+        ("a misspelt acronym", "Maritime Technology Complex (MTK)", "maritime technology"),
+        ("a misspelt acronym", "High Technologies, Ltd. (TL)", "high technologies"),
         (
             "a misspelt acronym",
             "Higher Institute of Applied Science and Technology (HImAST)",
             "applied science",
         ),
         (
-            "an acronym beside a misspelt word",
+            "an acronym the words' beginnings still spell beside a misspelt word (I, ED)",
             "Industrial Establishment of eDfense (IED)",
             "establishment of defense",
         ),

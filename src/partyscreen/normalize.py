@@ -202,7 +202,7 @@ def _fold_homoglyphs(text: str) -> str:
     if _HOMOGLYPH_CHARS.isdisjoint(text):  # (at C speed: most names hold none)
         return text
     words = text.split(" ")
-    name_is_latin = any(_LATIN.search(w) and not any(c in HOMOGLYPHS for c in w) for w in words)
+    name_is_latin = any(_LATIN.search(w) and _HOMOGLYPH_CHARS.isdisjoint(w) for w in words)
     folded = []
     for word in words:
         if word and (
@@ -599,21 +599,13 @@ def _drop_spelt_short_forms(text: str) -> str:
     "China Aerospace Science and Technology Corporation (CASC) 1st Academy"): repeats of the
     name, which a query may leave out. (An acronym of exact initials goes later, in any
     order, see _drop_acronym; this one needs the brackets and the order.)"""
-    if "(" not in text:
-        return text
-    kept: list[str] = []
-    last = 0
-    for found in _SPELT_GROUP.finditer(text):
-        phrase = _PHRASE_BOUNDARY.split(text[: found.start()])[-1]
-        words = [w.casefold() for w in _ALNUM_WORD.findall(phrase)]
-        if spells(found.group(1).casefold(), words, from_first=False):
-            kept.append(text[last : found.start()])
-            kept.append(" ")
-            last = found.end()
-    if not kept:
-        return text
-    kept.append(text[last:])
-    return "".join(kept)
+    return _SPELT_GROUP.sub(_spelt_or_kept, text) if "(" in text else text
+
+
+def _spelt_or_kept(found: re.Match[str]) -> str:
+    phrase = _PHRASE_BOUNDARY.split(found.string[: found.start()])[-1]
+    words = [w.casefold() for w in _ALNUM_WORD.findall(phrase)]
+    return " " if spells(found.group(1).casefold(), words, from_first=False) else found.group()
 
 
 @lru_cache(maxsize=CACHE_SIZE)

@@ -384,9 +384,7 @@ def cut_alignments(
 def may_be_cut(cut: str, weights: TokenWeights | None) -> bool:
     """Whether a query's last word may be read as cut short at all: with
     :data:`CUT_WORD_LETTERS` letters or more, or two or more that no listed name uses."""
-    return len(cut) >= CUT_WORD_LETTERS or (
-        len(cut) >= 2 and (weights is None or cut not in weights.doc_freq)
-    )
+    return len(cut) >= CUT_WORD_LETTERS or (len(cut) >= 2 and _unlisted(cut, weights))
 
 
 def is_cut_from(cut: str, word: str, weights: TokenWeights | None) -> bool:
@@ -397,11 +395,12 @@ def is_cut_from(cut: str, word: str, weights: TokenWeights | None) -> bool:
         return False
     if weights is not None and weights.weight(word) <= GENERIC_WEIGHT:
         return True
-    return (
-        len(cut) >= CUT_WORD_LETTERS
-        and (weights is None or cut not in weights.doc_freq)
-        and len(word) <= 2 * len(cut)
-    )
+    return len(cut) >= CUT_WORD_LETTERS and _unlisted(cut, weights) and len(word) <= 2 * len(cut)
+
+
+def _unlisted(word: str, weights: TokenWeights | None) -> bool:
+    """Whether no listed name uses ``word`` (every word, without the list's ``weights``)."""
+    return weights is None or word not in weights.doc_freq
 
 
 def is_initial(token: str) -> bool:

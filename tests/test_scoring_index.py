@@ -27,6 +27,7 @@ from partyscreen.scoring import (
     score_alignment,
     skeleton,
     token_similarity,
+    typo_may_count,
 )
 from partyscreen.settings import MATCH_THRESHOLD, REVIEW_THRESHOLD
 from partyscreen.weights import GENERIC_WEIGHT, TokenWeights
@@ -251,7 +252,8 @@ def test_token_similarity_is_symmetric_and_bounded(a: str, b: str) -> None:
         ("megvi", "megvii", True),
         ("huawai", "huawei", True),
         ("zte", "ztc", True),  # but see test_short_typo_counts_only_beside_a_shared_word
-        ("zt", "zc", False),  # two letters must match exactly
+        ("zt", "zc", True),  # but see test_a_typo_in_two_letters_needs_an_unlisted_word
+        ("z", "c", False),  # a letter must match exactly
         ("idex", "idek", True),  # similar, but see test_lone_short_typo_stays_below_review
         ("dahua", "dahau", True),  # transposition is one edit
         ("hikvision", "hisilicon", False),
@@ -377,7 +379,9 @@ def test_one_long_coined_word_can_stand_for_a_longer_name() -> None:
 
 
 def test_max_edits_grows_with_length() -> None:
-    assert [max_edits(n) for n in (2, 3, 4, 5, 7, 8, 11, 12, 30)] == [0, 1, 1, 1, 1, 2, 2, 3, 3]
+    assert [max_edits(n) for n in (1, 2, 3, 4, 5, 7, 8, 11, 12, 30)] == [
+        0, 1, 1, 1, 1, 1, 2, 2, 3, 3
+    ]  # fmt: skip
 
 
 def test_generic_words_are_capped_and_rare_words_weigh_most() -> None:
@@ -439,6 +443,32 @@ def test_short_typo_counts_only_beside_a_shared_word() -> None:
     assert score(("atn", "international"), ("ate", "international")) == pytest.approx(
         score(("xyz", "international"), ("ate", "international"))
     )
+
+
+def test_a_typo_in_two_letters_needs_an_unlisted_word() -> None:
+    listed = [
+        ("yip", "kum", "kuan"),
+        ("al", "muhammad", "muhammad"),
+        ("ali", "hassan"),
+        ("bicentenario", "vii"),
+    ]
+    weights = TokenWeights.from_token_sets(listed)
+
+    def score(query: tuple[str, ...], name: tuple[str, ...]) -> float:
+        return score_alignment(query, name, align(query, name, weights), weights).score
+
+    # "ku" is no word of the list: a letter dropped from "kum", beside two shared words.
+    assert typo_may_count("ku", "kum", weights)
+    assert score(("yip", "ku", "kuan"), ("yip", "kum", "kuan")) >= REVIEW_THRESHOLD
+    # "al" is a listed word of its own, not a misspelt "ali"; nor is one numeral another.
+    assert not typo_may_count("al", "ali", weights)
+    assert not typo_may_count("ali", "al", weights)
+    assert score(("muhammad", "ali"), ("al", "muhammad", "muhammad")) < REVIEW_THRESHOLD
+    assert typo_may_count("ali", "alx", weights)  # three letters: support alone decides
+    assert not typo_may_count("vi", "vii", weights)
+    assert score(("bicentenario", "vi"), ("bicentenario", "vii")) < REVIEW_THRESHOLD
+    # Without the list, every word is taken as unused.
+    assert typo_may_count("al", "ali", None)
 
 
 #: Words for names whose units tie: ordinary words ("unknown", "star"), glued pairs that also

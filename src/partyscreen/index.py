@@ -32,6 +32,7 @@ from partyscreen.scoring import (
     CUT_SIMILARITY,
     INITIAL_SIMILARITY,
     PAIR_MAX_EDITS,
+    TWO_LETTER_WORD,
     Alignment,
     can_stand_inside,
     edit_similarity,
@@ -45,6 +46,7 @@ from partyscreen.scoring import (
     skeleton,
     supported,
     token_similarity,
+    typo_may_count,
     typo_needs_support,
     units,
 )
@@ -323,8 +325,10 @@ class NameIndex:
             for word in self._skeletons.get(key, ()):
                 if word != unit:
                     found[word] = (word, OSA.distance(unit, word), token_similarity(unit, word))
-        if max_edits(len(unit)) == 0:
-            return tuple(found.values())
+        if max_edits(len(unit)) == 0 or (
+            len(unit) == TWO_LETTER_WORD and unit in self.weights.doc_freq
+        ):
+            return tuple(found.values())  # (a listed two-letter word: see typo_may_count)
         keys, keys2 = _keys(unit)
         for word, d in self._tokens.near(unit, keys, keys2).items():
             if word not in found:
@@ -340,7 +344,11 @@ class NameIndex:
             sim = token_similarity(unit, word)
             if sim > 0.0:
                 found[word] = (word, found[word][1] if word in found else 1, sim)
-        return tuple(found.values())
+        return tuple(
+            hit
+            for hit in found.values()
+            if hit[2] == 1.0 or typo_may_count(unit, hit[0], self.weights)
+        )
 
     def _cut_from(self, word: str) -> tuple[tuple[str, int, float], ...]:
         """The listed words that ``word`` may have been cut from (see

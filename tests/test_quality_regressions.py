@@ -228,11 +228,9 @@ def test_a_misspelt_legal_form_weighs_little_only_where_legal_forms_stand() -> N
 
 
 def test_a_query_read_without_its_parenthesised_word_lands_in_review() -> None:
-    # The subsidiary the query names comes first; its parent, matched whole once "(UK)" is
-    # left out, is only a review, and says how it was reached.
-    result = csl_screener().screen("Huawei Technologies (UK) Co., Ltd.", limit=None)
-    assert result.matches[0].matched_name == "Huawei Technologies (UK) Co., Ltd."
-    assert result.matches[0].decision == "match"
+    # "(HZ)" is no word of Huawei's listed names: once it is left out, the parent is matched
+    # whole, only a review, which says how it was reached.
+    result = csl_screener().screen("Huawei Technologies (HZ) Co., Ltd.", limit=None)
     parent = [m for m in result.matches if m.normalized_query == "huawei technology"]
     assert parent
     assert max(m.score for m in parent) == pytest.approx(WITHOUT_SHORT_GROUP)
@@ -242,8 +240,24 @@ def test_a_query_read_without_its_parenthesised_word_lands_in_review() -> None:
     # A sibling read without its own "(Thailand)" as well is told apart twice: clear.
     assert not [m for m in result.matches if "Thailand" in m.matched_name]
     # Without parentheses there is no such reading.
-    plain = csl_screener().screen("Huawei Technologies UK Co., Ltd.", limit=None)
-    assert all(m.normalized_query == "huawei technology uk" for m in plain.matches)
+    plain = csl_screener().screen("Huawei Technologies HZ Co., Ltd.", limit=None)
+    assert all(m.normalized_query == "huawei technology hz" for m in plain.matches)
+
+
+def test_a_country_closing_a_query_weighs_as_a_generic_word() -> None:
+    # A group names its subsidiaries after their countries: "USA" says little beside "Dahua".
+    assert screen("Dahua Technology USA Inc.").decision == "match"
+    assert screen("Hikvision India Pvt Ltd").decision == "match"
+    # A subsidiary that is listed itself still comes first, ahead of its parent.
+    result = csl_screener().screen("Huawei Technologies (UK) Co., Ltd.")
+    assert result.matches[0].matched_name == "Huawei Technologies (UK) Co., Ltd."
+    assert result.matches[0].score == 1.0
+    assert result.matches[1].score < 1.0
+    # Only at the end: a country that opens a name is what it is named by.
+    weights = TokenWeights.from_token_sets([("pakistan", "ordnance", "factories")])
+    assert weights.weights_of(("pakistan", "ordnance", "factories"))[0] > GENERIC_WEIGHT
+    assert weights.weights_of(("ordnance", "factories", "pakistan"))[-1] == GENERIC_WEIGHT
+    assert weights.weights_of(("saudi", "arabia"))[0] > GENERIC_WEIGHT  # countries alone
 
 
 def test_a_listed_name_is_read_without_its_parenthesised_word_too() -> None:

@@ -17,6 +17,7 @@ def _words(text: str) -> frozenset[str]:
 
 __all__ = [
     "ABBREVIATIONS",
+    "COUNTRY_WORDS",
     "GENERIC_WORDS",
     "HAN_WORDS",
     "HOMOGLYPHS",
@@ -251,6 +252,29 @@ PLACE_WORDS = _words(
     macau shenzhen guangzhou hangzhou nanjing suzhou wuhan chengdu xian xiamen hefei dongguan
     zhuhai qingdao dalian ningbo wuxi changsha zhengzhou jinan fuzhou urumqi wulumuqi kunming
     hong kong macao
+    """
+)
+
+#: Countries and their common short forms, as a group names its subsidiaries after them
+#: ("Dahua Technology USA Inc.", "Huawei Technologies (UK)", "Hikvision India Pvt Ltd"). A
+#: query's trailing country weighs as a generic word (see
+#: :meth:`partyscreen.weights.TokenWeights.weights_of`); anywhere else, and in a listed name,
+#: it keeps its weight from the list: "Pakistan Ordnance Factories" and "Iran Air" are named
+#: by their country. Not the ones that are also given names (Jordan, Georgia, Israel, Chad).
+COUNTRY_WORDS = _words(
+    """
+    usa us uk britain england scotland europe european africa african emirates uae arabia
+    saudi zealand lanka afghanistan albania algeria angola argentina armenia australia
+    austria azerbaijan bahrain bangladesh belarus belgium bolivia bosnia brazil brunei
+    bulgaria cambodia cameroon canada chile colombia croatia cuba cyprus czech czechia
+    denmark ecuador egypt estonia ethiopia finland france germany deutschland ghana greece
+    hungary iceland india indonesia iran iraq ireland italy italia japan kazakhstan kenya
+    korea kuwait kyrgyzstan laos latvia lebanon libya lithuania luxembourg malaysia malta
+    mexico moldova mongolia morocco myanmar nepal netherlands holland nigeria norway oman
+    pakistan panama paraguay peru philippines poland portugal qatar romania russia rwanda
+    serbia singapore slovakia slovenia spain sweden switzerland syria tajikistan tanzania
+    thailand tunisia turkey turkiye turkmenistan uganda ukraine uruguay uzbekistan venezuela
+    vietnam yemen zambia zimbabwe
     """
 )
 

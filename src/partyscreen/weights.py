@@ -18,7 +18,7 @@ from functools import lru_cache
 import attrs
 from rapidfuzz.distance import OSA
 
-from partyscreen.vocabulary import GENERIC_WORDS, LEGAL_FORM_TOKENS, PLACE_WORDS
+from partyscreen.vocabulary import COUNTRY_WORDS, GENERIC_WORDS, LEGAL_FORM_TOKENS, PLACE_WORDS
 
 __all__ = [
     "FULL_WEIGHT_LENGTH",
@@ -107,12 +107,20 @@ class TokenWeights:
     def weights_of(
         self, tokens: Sequence[str], weight: Callable[[str], float] | None = None
     ) -> list[float]:
-        """The weights of a name's tokens, where they stand: as :meth:`weight`, but a word no
-        listed name uses that opens or closes the name and is a legal form misspelt weighs as
-        a generic word. "Avia Group jLC" is "Avia Group LLC", not a third word the listed name
-        lacks. (Listed names use all their words, so this reads queries only.) ``weight`` may
-        be a cached :meth:`weight`."""
+        """The weights of a name's tokens, where they stand: as :meth:`weight`, but two kinds
+        of word at the name's ends weigh as generic words. A word no listed name uses that
+        opens or closes the name and is a legal form misspelt: "Avia Group jLC" is "Avia
+        Group LLC", not a third word the listed name lacks. And the countries that close it
+        (:data:`~partyscreen.vocabulary.COUNTRY_WORDS`): "Dahua Technology USA" is a
+        subsidiary's name, which its group's listed name lacks only a qualifier of. (Listed
+        names use all their words, so this reads queries only.) ``weight`` may be a cached
+        :meth:`weight`."""
         out = list(map(weight or self.weight, tokens))
+        # (Not the whole name: a query of countries alone keeps the weight of its first.)
+        for i in range(len(tokens) - 1, 0, -1):
+            if tokens[i] not in COUNTRY_WORDS:
+                break
+            out[i] = min(out[i], GENERIC_WEIGHT)
         doc_freq = self.doc_freq
         for i in _ENDS if len(tokens) > 1 else _FIRST if tokens else ():
             token = tokens[i]

@@ -16,9 +16,14 @@ GENERIC = ["Technology", "International", "Group", "Hangzhou", "Digital", "Tradi
 #: no listed name uses them.
 MISSPELT_LEGAL = ["Jlc", "Lt", "Sdg", "Wjsc"]
 
-#: A name's words: mostly distinctive, sometimes generic or a misspelt legal form.
+#: Countries, which weigh little when they close a query (a subsidiary's qualifier).
+COUNTRIES = ["USA", "India", "UK"]
+
+#: A name's words: mostly distinctive, sometimes generic, a misspelt legal form or a country.
 name_words = st.lists(
-    st.one_of(words, words, st.sampled_from(GENERIC + MISSPELT_LEGAL)), min_size=1, max_size=5
+    st.one_of(words, words, st.sampled_from(GENERIC + MISSPELT_LEGAL + COUNTRIES)),
+    min_size=1,
+    max_size=5,
 )
 
 #: Organisation-like names: a few words, sometimes a legal form, mixed case.

@@ -678,7 +678,9 @@ def score_alignment(
     token-by-token detail (the score is the same), for candidates that will be dropped.
     """
     qw = list(query_weights) if query_weights is not None else weights.weights_of(query)
-    nw = list(name_weights) if name_weights is not None else weights.weights_of(name)
+    # (A listed name's words weigh as the list has them, wherever they stand: the rules of
+    # weights_of read queries.)
+    nw = list(name_weights) if name_weights is not None else list(map(weights.weight, name))
     alignments = supported(query, name, alignments, nw)
     qsim = [0.0] * len(query)
     nsim = [0.0] * len(name)

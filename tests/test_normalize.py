@@ -55,6 +55,9 @@ def text(name: str) -> str:
         ("Fadjr Marine Inds", "fadjr marine industry"),
         ("Société Générale S.A.", "societe generale"),  # accents, trailing legal form
         ("ООО Газпром", "gazprom"),  # Cyrillic transliterated, ООО dropped
+        ("АО Рособоронэкспорт", "rosoboroneksport"),  # АО, in Cyrillic, is only a legal form
+        ("Рособоронэкспорт АО", "rosoboroneksport"),
+        ("Концерн Калашников", "concern kalashnikov"),  # the romanised kontsern is a concern
         ("Dahua Tech & Sci Intl", "dahua technology science international"),
         ("Aksu PSB", "aksu public security bureau"),
         ("Science and Technology Co. YIXIN Yixin. Ltd", "science technology yixin"),
@@ -69,7 +72,7 @@ def text(name: str) -> str:
         ("Future Systems rPvt. Ltd.", "future systems"),  # a slip read with the legal form
         ("Rosneft Trade Limihted", "rosneft trade"),  # a misspelt long legal form
         ("Joint Stock Company Rosoboronexport", "rosoboronexport"),
-        ("Open Jhoint Stock Company Kontsern Izhmash", "kontsern izhmash"),  # a typo in a phrase
+        ("Open Jhoint Stock Company Kontsern Izhmash", "concern izhmash"),  # a typo in a phrase
         ("Obshchestvo S Ogranichennoi Otvetstvennostyu Tyumentransgaz", "tyumentransgaz"),
         ("Joint Stick Company Alfa", "joint stick alfa"),  # but not into an ordinary word
     ],

@@ -71,6 +71,7 @@ def text(name: str) -> str:
         ("LLC Oy Lemon", "lemon"),
         ("SA Maples", "maples"),
         ("Ao Jian", "ao jian"),  # a syllable, not the Russian AO, at the front
+        ("АО Ao Jian", "ao jian"),  # (the Cyrillic АО is the legal form)
         ("BMW Aktiengesellschaft", "bmw"),
         # an acronym that repeats the name's initials, in any order
         (

@@ -194,6 +194,8 @@ def test_names_of_ordinary_words_are_still_found(query: str, fragment: str) -> N
         ),
         ("a listed acronym, the last word cut", "Defense Science and Technology Orga", "desto"),
         ("a kind of plant, romanised, cut short", "Mytishchinski Mashinostroitelny Zav", "zavod"),
+        ("a concern in Cyrillic", "Концерн Калашников", "kalashnikov"),
+        ("a joint-stock company in Cyrillic", "АО Рособоронэкспорт", "rosoboroneksport"),
     ],
 )
 def test_listed_party_with_junk_is_found(kind: str, query: str, fragment: str) -> None:

@@ -45,6 +45,7 @@ from unidecode import unidecode
 
 from partyscreen.vocabulary import (
     ABBREVIATIONS,
+    CYRILLIC_LEGAL_FORMS,
     GENERIC_WORDS,
     HAN_WORDS,
     HOMOGLYPHS,
@@ -81,6 +82,8 @@ _LEET_TABLE = str.maketrans(LEET_DIGITS)
 #: two or three always suffice.
 _MAX_PASSES = 5
 _LATIN = re.compile(r"[A-Za-z]")
+#: A word of Cyrillic letters, whole.
+_CYRILLIC_WORD = re.compile(r"(?<![^\W\d_])[\u0400-\u04ff]+(?![^\W\d_])")
 _HOMOGLYPH_CHARS = frozenset(HOMOGLYPHS)
 # A legal form glued to a word, told apart by the change of case: "TradingGmbH",
 # "SysdynamicLimited", "PJSCVerkhnechonskneftegaz". Without a case change ("Zinc",
@@ -196,6 +199,20 @@ def _strip_invisible(text: str) -> str:
         else:
             out.append(ch)
     return "".join(out)
+
+
+def _cyrillic_legal_forms(text: str) -> str:
+    """Cyrillic legal forms that transliterate to no Latin one ("АО") written as Latin ones
+    (see :data:`~partyscreen.vocabulary.CYRILLIC_LEGAL_FORMS`), before homoglyphs are folded:
+    a Cyrillic word "АО" is the legal form even beside Latin words."""
+    if text.isascii():
+        return text
+    return _CYRILLIC_WORD.sub(_latin_legal_form, text)
+
+
+def _latin_legal_form(found: re.Match[str]) -> str:
+    form = CYRILLIC_LEGAL_FORMS.get(found.group().casefold())
+    return found.group() if form is None else f" {form} "
 
 
 def _fold_homoglyphs(text: str) -> str:
@@ -613,7 +630,7 @@ def normalize_name(text: str) -> NormalizedName:
     """Normalise a name for matching; the same function serves list names and queries."""
     text = unicodedata.normalize("NFKC", text)
     text = _strip_invisible(text)
-    text = _fold_homoglyphs(text)
+    text = _fold_homoglyphs(_cyrillic_legal_forms(text))
     text = _drop_spelt_short_forms(text)
     text = _DOTTED_WORD.sub(lambda m: m.group().replace(".", "").lower() + " ", text)
     text = _GLUED_PREFIX.sub(lambda m: m.group() + " ", _GLUED_SUFFIX.sub(" ", text))

@@ -18,6 +18,7 @@ def _words(text: str) -> frozenset[str]:
 __all__ = [
     "ABBREVIATIONS",
     "COUNTRY_WORDS",
+    "CYRILLIC_LEGAL_FORMS",
     "GENERIC_WORDS",
     "HAN_WORDS",
     "HOMOGLYPHS",
@@ -73,6 +74,13 @@ LEGAL_FORM_TRAILING_TOKENS = _words(
     sa ag ab as ad ao nv bv oy kg ks sl se asa aps
     """
 )
+
+#: Legal forms written in Cyrillic whose transliteration is no Latin legal form, by the word
+#: casefolded: "АО" (aktsionernoe obshchestvo, a joint-stock company) would read "ao", a
+#: Chinese surname that must not vanish from the front of a name (see
+#: LEGAL_FORM_LEADING_TOKENS); in Cyrillic it is only the legal form. Likewise НАО (a
+#: non-public joint-stock company) and ТОО (Kazakhstan's limited liability partnership).
+CYRILLIC_LEGAL_FORMS: dict[str, str] = {"ао": "jsc", "нао": "jsc", "тоо": "llp"}
 
 #: The short legal forms that also open names ("Oy Lemon", "AB Volvo", "SA Maples", "AS
 #: Roma"): dropped as the first token too. Not "ao": also a Chinese syllable and surname
@@ -136,6 +144,7 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
         "sys": "systems",
         "system": "systems",
         "grp": "group",
+        "kontsern": "concern",
         "hldgs": "holdings",
         "hldg": "holdings",
         "holding": "holdings",
@@ -200,7 +209,7 @@ STOPWORDS = _words(
 #: too: "Achinsk Refinery" is named by "Achinsk", so "OJSC Achinsk" still finds it
 #: (quality.py: truncation recall 89.0% -> 90.3%, one more false positive of 10,548), and so
 #: are their Russian, Turkish and Persian romanisations on the lists (zavod: plant, kombinat,
-#: kontsern: concern, obedinenie: association, tsentr, byuro; sanayi, sanaat: industry,
+#: concern and kontsern, obedinenie: association, tsentr, byuro; sanayi, sanaat: industry,
 #: ticaret: trade), so that "Mytishchinski Mashinostroitelny Zav" is Zavod cut short.
 GENERIC_WORDS = _words(
     """
@@ -218,7 +227,7 @@ GENERIC_WORDS = _words(
     plant factory refinery works complex warehouse shipyard shipbuilding dockyard college academy
     bureau directorate
     organization organisation association commission administration agency office laboratory
-    zavod zavody kombinat institut kontsern obedinenie obyedinenie fabrika tsentr byuro
+    zavod zavody kombinat institut concern obedinenie obyedinenie fabrika tsentr byuro
     sanayi ticaret sanaat
     """
 )

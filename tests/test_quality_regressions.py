@@ -116,6 +116,7 @@ def csl_screener() -> Screener:
         ("Cisco", "one word a first letter apart (ZISCO)"),
         ("Ramaco Resources, Inc.", "one word a first-letter transposition apart (ARMACO)"),
         ("Radcom Ltd.", "one word a first letter more (AdCom Systems)"),
+        ("CECEP Solar Energy Co.,Ltd.", "a five-letter name alone inside a longer one (CECEP)"),
     ],
 )
 def test_fixed_false_positives_stay_clear(query: str, cause: str) -> None:
@@ -244,6 +245,14 @@ def test_a_query_read_without_its_parenthesised_word_lands_in_review() -> None:
     # Without parentheses there is no such reading.
     plain = csl_screener().screen("Huawei Technologies HZ Co., Ltd.", limit=None)
     assert all(m.normalized_query == "huawei technology hz" for m in plain.matches)
+
+
+def test_a_five_letter_name_beside_a_generic_word_stands_inside_a_longer_one() -> None:
+    # A Dahua subsidiary: the listed "Dahua Technology" is found whole inside it.
+    result = screen("Zhejiang Dahua Vision Technology Co., Ltd.")
+    assert result.decision == "review"
+    assert result.best is not None
+    assert result.best.entity.name == "Dahua Technology"
 
 
 def test_a_country_closing_a_query_weighs_as_a_generic_word() -> None:

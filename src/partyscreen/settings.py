@@ -82,6 +82,7 @@ class MatchSettings:
             "conflict_weight": scoring.CONFLICT_WEIGHT,
             "common_word_weight": scoring.COMMON_WORD_WEIGHT,
             "min_contained_letters": scoring.MIN_CONTAINED_LETTERS,
+            "min_contained_letters_beside_generic": scoring.MIN_CONTAINED_LETTERS_BESIDE_GENERIC,
             "pair_max_edits": scoring.PAIR_MAX_EDITS,
             "typo_cost": scoring.TYPO_COST,
             "first_letter_cost": scoring.FIRST_LETTER_COST,

@@ -55,6 +55,9 @@ def text(name: str) -> str:
         ("Fadjr Marine Inds", "fadjr marine industry"),
         ("Société Générale S.A.", "societe generale"),  # accents, trailing legal form
         ("ООО Газпром", "gazprom"),  # Cyrillic transliterated, ООО dropped
+        ("Multiservicios Jeviz, S.A. de C.V.", "multiservicios jeviz"),  # Mexican legal forms
+        ("Grupo Xyz, S. de R.L. de C.V.", "grupo xyz"),
+        ("Banco de Mexico", "banco de mexico"),  # but "de" alone is a word of the name
         ("АО Рособоронэкспорт", "rosoboroneksport"),  # АО, in Cyrillic, is only a legal form
         ("Рособоронэкспорт АО", "rosoboroneksport"),
         ("Концерн Калашников", "concern kalashnikov"),  # the romanised kontsern is a concern

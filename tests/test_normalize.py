@@ -58,6 +58,13 @@ def text(name: str) -> str:
         ("Multiservicios Jeviz, S.A. de C.V.", "multiservicios jeviz"),  # Mexican legal forms
         ("Grupo Xyz, S. de R.L. de C.V.", "grupo xyz"),
         ("Banco de Mexico", "banco de mexico"),  # but "de" alone is a word of the name
+        ("Byblos Bank S.A.L.", "byblos bank"),  # Lebanon's S.A.L., at the end only
+        ("Sal Bank", "sal bank"),
+        ("Minera Andes S.A.C.", "minera andes"),
+        ("Bar Dis Ticaret Anonim Sirketi", "bar dis ticaret"),  # Turkish
+        ("Baz Ltd. Sti.", "baz"),
+        ("Gamma FZ-LLC", "gamma"),
+        ("Comercial Rio E.I.R.L.", "comercial rio"),
         ("АО Рособоронэкспорт", "rosoboroneksport"),  # АО, in Cyrillic, is only a legal form
         ("Рособоронэкспорт АО", "rosoboroneksport"),
         ("Концерн Калашников", "concern kalashnikov"),  # the romanised kontsern is a concern

@@ -64,6 +64,7 @@ LEGAL_FORM_TOKENS = _words(
     co cos company companies ltd ltda limited corp corporation inc incorporated llc llp lp plc
     gmbh mbh ag kgaa jsc ojsc pjsc cjsc ooo zao oao pao tov pte pvt pty bhd sdn tbk sarl sas
     srl spa sro kft zrt doo sae saog bsc wll fze fzco fzc fzllc kk gk aktiengesellschaft
+    eirl sirketi
     """
 )
 
@@ -71,7 +72,7 @@ LEGAL_FORM_TOKENS = _words(
 #: dropped only as the last token of a name.
 LEGAL_FORM_TRAILING_TOKENS = _words(
     """
-    sa ag ab as ad ao nv bv oy kg ks sl se asa aps
+    sa ag ab as ad ao nv bv oy kg ks sl se asa aps sac sal sti fz
     """
 )
 
@@ -84,8 +85,10 @@ CYRILLIC_LEGAL_FORMS: dict[str, str] = {"ао": "jsc", "нао": "jsc", "тоо"
 
 #: The short legal forms that also open names ("Oy Lemon", "AB Volvo", "SA Maples", "AS
 #: Roma"): dropped as the first token too. Not "ao": also a Chinese syllable and surname
-#: ("Ao Jian"), which must not vanish from the front of a person's name.
-LEGAL_FORM_LEADING_TOKENS = LEGAL_FORM_TRAILING_TOKENS - {"ao"}
+#: ("Ao Jian"), which must not vanish from the front of a person's name; nor the forms that
+#: only ever close a name (Peru's S.A.C., Lebanon's S.A.L., Turkey's Şti., the FZ of FZ-LLC),
+#: which open other names as words ("Sal Bank").
+LEGAL_FORM_LEADING_TOKENS = LEGAL_FORM_TRAILING_TOKENS - {"ao", "sac", "sal", "sti", "fz"}
 
 #: Multi-word legal forms, dropped as a whole (after abbreviations are expanded).
 LEGAL_FORM_PHRASES: tuple[tuple[str, ...], ...] = tuple(
@@ -99,6 +102,7 @@ LEGAL_FORM_PHRASES: tuple[tuple[str, ...], ...] = tuple(
         "limited liability",
         "public limited",
         "societe anonyme",
+        "anonim sirketi",
         "sociedad anonima de capital variable",
         "sociedad anonima",
         "sa de cv",

@@ -65,6 +65,8 @@ def text(name: str) -> str:
         ("Baz Ltd. Sti.", "baz"),
         ("Gamma FZ-LLC", "gamma"),
         ("Comercial Rio E.I.R.L.", "comercial rio"),
+        ("PDVSA Petroleo, C.A.", "pdvsa petroleo"),  # Venezuela's C.A., with its dots only
+        ("Nguyen Van Ca", "nguyen van ca"),
         ("АО Рособоронэкспорт", "rosoboroneksport"),  # АО, in Cyrillic, is only a legal form
         ("Рособоронэкспорт АО", "rosoboroneksport"),
         ("Концерн Калашников", "concern kalashnikov"),  # the romanised kontsern is a concern

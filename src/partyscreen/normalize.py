@@ -149,6 +149,10 @@ _ORDINAL = re.compile(r"(\d+)(st|nd|rd|th)")
 #: word, read before punctuation turns the dots into spaces, so that a dotted word stays apart
 #: from the dotted legal form after it ("T.r.a.d.i.n.g S.A.").
 _DOTTED_WORD = re.compile(r"(?<![A-Za-z.])(?:[A-Za-z]\.){3,}(?:[A-Za-z](?![A-Za-z]))?")
+#: Venezuela's legal form C.A. (compañía anónima), written with its dots: without them "CA"
+#: may be a name's own word (a Vietnamese given name, California), so only the dotted form
+#: is read as the legal form.
+_DOTTED_CA = re.compile(r"(?<![A-Za-z.])C\. ?A\.(?![A-Za-z])")
 #: Most letters or digits a parenthesised word may have and still be read as a short form the
 #: query may be given without (see :func:`query_readings`): acronyms ("(HIAST)", "(NORINCO)"),
 #: country and place qualifiers ("(UK)", "(Shenzhen)"), "(The)", "(集团)". Longer words are
@@ -633,6 +637,7 @@ def normalize_name(text: str) -> NormalizedName:
     text = _fold_homoglyphs(_cyrillic_legal_forms(text))
     text = _drop_spelt_short_forms(text)
     text = _DOTTED_WORD.sub(lambda m: m.group().replace(".", "").lower() + " ", text)
+    text = _DOTTED_CA.sub(" compania anonima ", text)
     text = _GLUED_PREFIX.sub(lambda m: m.group() + " ", _GLUED_SUFFIX.sub(" ", text))
     text = _WORD.sub(_split_glued_word, text)
     text = _HAN_RUN.sub(lambda m: _segment_han(m.group()), text)

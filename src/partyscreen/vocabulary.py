@@ -104,6 +104,7 @@ LEGAL_FORM_PHRASES: tuple[tuple[str, ...], ...] = tuple(
         "societe anonyme",
         "anonim sirketi",
         "sociedad anonima de capital variable",
+        "compania anonima",
         "sociedad anonima",
         "sa de cv",
         "sab de cv",

@@ -66,6 +66,11 @@ def text(name: str) -> str:
         ("Gamma FZ-LLC", "gamma"),
         ("Comercial Rio E.I.R.L.", "comercial rio"),
         ("PDVSA Petroleo, C.A.", "pdvsa petroleo"),  # Venezuela's C.A., with its dots only
+        ("Otkrytoe Aktsionernoe Obschestvo Gazmash", "gazmash"),  # OAO spelt out, misspelt
+        ("Bank VTB (Publichnoe Aktsionernoe Obshchestvo)", "bank vtb"),
+        ("Obschestvo s Ogranichennoy Otvetstvennostyu Baltekh", "baltekh"),
+        ("Bajer Sociedad de Responsabilidad Limitada", "bajer"),
+        ("Comercializadora Andina Limitada", "comercializadora andina"),
         ("Nguyen Van Ca", "nguyen van ca"),
         ("АО Рособоронэкспорт", "rosoboroneksport"),  # АО, in Cyrillic, is only a legal form
         ("Рособоронэкспорт АО", "rosoboroneksport"),

@@ -64,7 +64,7 @@ LEGAL_FORM_TOKENS = _words(
     co cos company companies ltd ltda limited corp corporation inc incorporated llc llp lp plc
     gmbh mbh ag kgaa jsc ojsc pjsc cjsc ooo zao oao pao tov pte pvt pty bhd sdn tbk sarl sas
     srl spa sro kft zrt doo sae saog bsc wll fze fzco fzc fzllc kk gk aktiengesellschaft
-    eirl sirketi
+    eirl sirketi limitada
     """
 )
 
@@ -106,12 +106,19 @@ LEGAL_FORM_PHRASES: tuple[tuple[str, ...], ...] = tuple(
         "sociedad anonima de capital variable",
         "compania anonima",
         "sociedad anonima",
+        "sociedad de responsabilidad limitada",
+        "sociedad por acciones simplificada",
         "sa de cv",
         "sab de cv",
         "sapi de cv",
         "s de rl de cv",
         "s de rl",
         "obshchestvo s ogranichennoi otvetstvennostiu",
+        "obshchestvo s ogranichennoi otvetstvennostyu",
+        "obshchestvo s ogranichennoy otvetstvennostyu",
+        "otkrytoe aktsionernoe obshchestvo",
+        "zakrytoe aktsionernoe obshchestvo",
+        "publichnoe aktsionernoe obshchestvo",
         "aktsionernoe obshchestvo",
         "gesellschaft mit beschrankter haftung",
         "societatea cu raspundere limitata",

@@ -71,6 +71,10 @@ def text(name: str) -> str:
         ("Obschestvo s Ogranichennoy Otvetstvennostyu Baltekh", "baltekh"),
         ("Bajer Sociedad de Responsabilidad Limitada", "bajer"),
         ("Comercializadora Andina Limitada", "comercializadora andina"),
+        ("Siguro EOOD", "siguro"),  # Bulgaria
+        ("Beneathco DMCC", "beneathco"),  # Dubai's free zone
+        ("FGUP Ekran", "ekran"),  # a Russian federal state unitary enterprise
+        ("Eyad Hassan", "eyad hassan"),  # a name, not a legal form misspelt
         ("Nguyen Van Ca", "nguyen van ca"),
         ("АО Рособоронэкспорт", "rosoboroneksport"),  # АО, in Cyrillic, is only a legal form
         ("Рособоронэкспорт АО", "rosoboroneksport"),

@@ -64,7 +64,7 @@ LEGAL_FORM_TOKENS = _words(
     co cos company companies ltd ltda limited corp corporation inc incorporated llc llp lp plc
     gmbh mbh ag kgaa jsc ojsc pjsc cjsc ooo zao oao pao tov pte pvt pty bhd sdn tbk sarl sas
     srl spa sro kft zrt doo sae saog bsc wll fze fzco fzc fzllc kk gk aktiengesellschaft
-    eirl sirketi limitada
+    eirl sirketi limitada eood dmcc fgup fsue
     """
 )
 

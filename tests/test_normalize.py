@@ -75,6 +75,14 @@ def text(name: str) -> str:
         ("Beneathco DMCC", "beneathco"),  # Dubai's free zone
         ("FGUP Ekran", "ekran"),  # a Russian federal state unitary enterprise
         ("Eyad Hassan", "eyad hassan"),  # a name, not a legal form misspelt
+        ("Bul Partners Travel OOD", "bul partners travel"),
+        ("La Lorena S.C.S.", "la lorena"),  # Colombia
+        ("Saab Certain & Compania S. en C.", "saab certain"),
+        ("Campo Libre E.U.", "campo libre"),  # E.U. with its dots only
+        ("EU Delegation", "eu delegation"),
+        ("Indio Vitorio S. de P.R. de R.L. de C.V.", "indio vitorio"),
+        ("Statura S.A.L. (Offshore)", "statura"),
+        ("Compania Minera Andes", "minera andes"),
         ("Nguyen Van Ca", "nguyen van ca"),
         ("АО Рособоронэкспорт", "rosoboroneksport"),  # АО, in Cyrillic, is only a legal form
         ("Рособоронэкспорт АО", "rosoboroneksport"),

@@ -150,10 +150,13 @@ _ORDINAL = re.compile(r"(\d+)(st|nd|rd|th)")
 #: word, read before punctuation turns the dots into spaces, so that a dotted word stays apart
 #: from the dotted legal form after it ("T.r.a.d.i.n.g S.A.").
 _DOTTED_WORD = re.compile(r"(?<![A-Za-z.])(?:[A-Za-z]\.){3,}(?:[A-Za-z](?![A-Za-z]))?")
-#: Venezuela's legal form C.A. (compañía anónima), written with its dots: without them "CA"
-#: may be a name's own word (a Vietnamese given name, California), so only the dotted form
-#: is read as the legal form.
-_DOTTED_CA = re.compile(r"(?<![A-Za-z.])C\. ?A\.(?![A-Za-z])")
+#: Two-letter legal forms read only with their dots, spelt out so that they are dropped as
+#: phrases: Venezuela's C.A. (compañía anónima) and Colombia's E.U. (empresa unipersonal).
+#: Without the dots "CA" and "EU" may be a name's own word (a Vietnamese given name,
+#: California, the European Union), and as known words they would split glued words at a
+#: change of case ("ENTEuPRISE").
+_DOTTED_FORMS = {"CA": " compania anonima ", "EU": " empresa unipersonal "}
+_DOTTED_FORM = re.compile(r"(?<![A-Za-z.])([CE])\. ?([AU])\.(?![A-Za-z])")
 #: Most letters or digits a parenthesised word may have and still be read as a short form the
 #: query may be given without (see :func:`query_readings`): acronyms ("(HIAST)", "(NORINCO)"),
 #: country and place qualifiers ("(UK)", "(Shenzhen)"), "(The)", "(集团)". Longer words are
@@ -218,6 +221,10 @@ def _cyrillic_legal_forms(text: str) -> str:
 def _latin_legal_form(found: re.Match[str]) -> str:
     form = CYRILLIC_LEGAL_FORMS.get(found.group().casefold())
     return found.group() if form is None else f" {form} "
+
+
+def _spelt_out_form(found: re.Match[str]) -> str:
+    return _DOTTED_FORMS.get(found.group(1) + found.group(2), found.group())
 
 
 def _fold_homoglyphs(text: str) -> str:
@@ -638,8 +645,8 @@ def normalize_name(text: str) -> NormalizedName:
     text = _fold_homoglyphs(_cyrillic_legal_forms(text))
     text = _drop_spelt_short_forms(text)
     text = _DOTTED_WORD.sub(lambda m: m.group().replace(".", "").lower() + " ", text)
-    if "C." in text:  # (at C speed: most names have none)
-        text = _DOTTED_CA.sub(" compania anonima ", text)
+    if "A." in text or "U." in text:  # (at C speed: most names have neither)
+        text = _DOTTED_FORM.sub(_spelt_out_form, text)
     text = _GLUED_PREFIX.sub(lambda m: m.group() + " ", _GLUED_SUFFIX.sub(" ", text))
     text = _WORD.sub(_split_glued_word, text)
     text = _HAN_RUN.sub(lambda m: _segment_han(m.group()), text)

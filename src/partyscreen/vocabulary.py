@@ -64,7 +64,7 @@ LEGAL_FORM_TOKENS = _words(
     co cos company companies ltd ltda limited corp corporation inc incorporated llc llp lp plc
     gmbh mbh ag kgaa jsc ojsc pjsc cjsc ooo zao oao pao tov pte pvt pty bhd sdn tbk sarl sas
     srl spa sro kft zrt doo sae saog bsc wll fze fzco fzc fzllc kk gk aktiengesellschaft
-    eirl sirketi limitada eood dmcc fgup fsue
+    eirl sirketi limitada eood dmcc fgup fsue compania
     """
 )
 
@@ -72,7 +72,7 @@ LEGAL_FORM_TOKENS = _words(
 #: dropped only as the last token of a name.
 LEGAL_FORM_TRAILING_TOKENS = _words(
     """
-    sa ag ab as ad ao nv bv oy kg ks sl se asa aps sac sal sti fz
+    sa ag ab as ad ao nv bv oy kg ks sl se asa aps sac sal sti fz ood scs
     """
 )
 
@@ -86,9 +86,11 @@ CYRILLIC_LEGAL_FORMS: dict[str, str] = {"ао": "jsc", "нао": "jsc", "тоо"
 #: The short legal forms that also open names ("Oy Lemon", "AB Volvo", "SA Maples", "AS
 #: Roma"): dropped as the first token too. Not "ao": also a Chinese syllable and surname
 #: ("Ao Jian"), which must not vanish from the front of a person's name; nor the forms that
-#: only ever close a name (Peru's S.A.C., Lebanon's S.A.L., Turkey's Şti., the FZ of FZ-LLC),
-#: which open other names as words ("Sal Bank").
-LEGAL_FORM_LEADING_TOKENS = LEGAL_FORM_TRAILING_TOKENS - {"ao", "sac", "sal", "sti", "fz"}
+#: only ever close a name (Peru's S.A.C., Lebanon's S.A.L., Turkey's Şti., the FZ of FZ-LLC,
+#: Bulgaria's OOD, Colombia's S.C.S.), which open other names as words ("Sal Bank").
+LEGAL_FORM_LEADING_TOKENS = LEGAL_FORM_TRAILING_TOKENS - {
+    "ao", "sac", "sal", "sti", "fz", "ood", "scs"
+}  # fmt: skip
 
 #: Multi-word legal forms, dropped as a whole (after abbreviations are expanded).
 LEGAL_FORM_PHRASES: tuple[tuple[str, ...], ...] = tuple(
@@ -105,6 +107,7 @@ LEGAL_FORM_PHRASES: tuple[tuple[str, ...], ...] = tuple(
         "anonim sirketi",
         "sociedad anonima de capital variable",
         "compania anonima",
+        "empresa unipersonal",
         "sociedad anonima",
         "sociedad de responsabilidad limitada",
         "sociedad por acciones simplificada",
@@ -113,6 +116,12 @@ LEGAL_FORM_PHRASES: tuple[tuple[str, ...], ...] = tuple(
         "sapi de cv",
         "s de rl de cv",
         "s de rl",
+        "s de pr de rl de cv",
+        "s de pr de rl",
+        "sociedad de produccion rural de responsabilidad ilimitada",
+        "sociedad de produccion rural de responsabilidad limitada",
+        "s en c",
+        "sal offshore",
         "obshchestvo s ogranichennoi otvetstvennostiu",
         "obshchestvo s ogranichennoi otvetstvennostyu",
         "obshchestvo s ogranichennoy otvetstvennostyu",

@@ -8,9 +8,10 @@ in order, and the legal forms that were dropped from it. The steps, in order:
    become spaces.
 3. A Cyrillic legal form that transliterates to no Latin one ("АО") read as one; Cyrillic and
    Greek look-alikes inside Latin words folded to Latin (homoglyph evasion); a dotted word
-   ("T.r.a.d.i.n.g") and the dotted legal form C.A. read as words; a parenthesised short form
-   that the words before it spell by their beginnings dropped ("... Organization (DESTO)"); a
-   known word glued on at a change of case split off ("TriangleTechnologies", "RSPLtd").
+   ("T.r.a.d.i.n.g") and the dotted legal forms C.A. and E.U. read as words; a parenthesised
+   short form that the words before it spell by their beginnings dropped ("... Organization
+   (DESTO)"); a known word glued on at a change of case split off ("TriangleTechnologies",
+   "RSPLtd").
 4. Runs of Chinese characters segmented by a dictionary of common words (legal forms, generic
    words, places), the rest romanised to pinyin and joined into one token per run.
 5. Everything else transliterated to ASCII (accents, Cyrillic, Greek, ...) and lower-cased.

@@ -325,12 +325,13 @@ def test_skeleton_match_counts_less_than_a_close_typo() -> None:
         ("hik vision", "hikvision", "joined"),
         ("hikvision", "hikvision", "exact"),
         ("sheenrun electr", "sheenrun electronics", "cut"),
+        ("public security bu", "public security bureau", "cut"),  # a generic word, two letters
     ],
 )
 def test_explanation_says_how_each_word_matched(query: str, name: str, kind: str) -> None:
     q, n = tuple(query.split()), tuple(name.split())
     weights = TokenWeights.from_token_sets([n, ("other",)])
-    features = score_alignment(q, n, align(q, n), weights).features()
+    features = score_alignment(q, n, align(q, n, weights), weights).features()
     assert isinstance(features["tokens"], list)
     assert features["tokens"][-1]["kind"] == kind
 

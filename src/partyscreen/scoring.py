@@ -352,7 +352,7 @@ def match_kind(query_unit: str, name_unit: str, similarity: float) -> str:
         return "romanisation"
     if (
         similarity == CUT_SIMILARITY
-        and len(name_unit) > len(query_unit) >= CUT_WORD_LETTERS
+        and len(name_unit) > len(query_unit)
         and name_unit.startswith(query_unit)
     ):
         return "cut"

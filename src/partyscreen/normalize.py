@@ -688,9 +688,9 @@ def query_readings(text: str) -> tuple[NormalizedName, ...]:
     normaliser drops it, and spelt by the beginnings of the words before it too ("(DESTO)");
     misspelt ("Higher Institute of Applied Science and Technology (HImAST)", "Maritime
     Technology Complex (MTK)"), it stayed as an unknown word that no listed name holds, heavy
-    enough to clear the query. The screener scores every
-    reading and keeps each entity's best. Readings are distinct and never empty; the first is
-    the query's own normalisation, even when empty (the caller says why).
+    enough to clear the query. The screener scores every reading and keeps each entity's
+    best. Readings are distinct and never empty; the first is the query's own normalisation,
+    even when empty (the caller says why).
     """
     whole = normalize_name(text)
     bare_text = without_short_groups(text)

@@ -40,8 +40,9 @@ ORG_VS_INDIVIDUAL = 0.8
 #: Technologies (UK) Co., Ltd." read as Huawei). Set so that a name matched whole that way
 #: lands in review (0.85), as a misspelt name does ("Higher Institute of Applied Science and
 #: Technology (HImAST)", 0.39 before), while "PJSC VTB Bank (Kiev) Holdings" read as "VTB Bank
-#: Holdings" (0.77 against PJSC Bank VVB) and two sides both so read ("(UK)" against
-#: "(Thailand)", 0.72) fall below it.
+#: Holdings" (0.77 against PJSC Bank VVB) and two sides both so read ("(HZ)" against
+#: "(Thailand)", 0.72) fall below it. (A country in parentheses closing a query weighs little
+#: read whole too: "(UK)" against the listed name read without "(Thailand)" is 0.82.)
 WITHOUT_SHORT_GROUP = 0.85
 
 #: How many matches a result lists by default, best first.

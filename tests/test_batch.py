@@ -31,6 +31,7 @@ from partyscreen.csvio import (
 )
 from partyscreen.licensing import Deal
 from partyscreen.suppression import load_decisions, record_review
+from partyscreen.worker_pool import worker_for
 from tests import strategies
 
 NAMES = [
@@ -357,6 +358,35 @@ def test_workers_send_summaries_in_order_and_count_every_name() -> None:
             assert str(a) == str(b)
         else:
             assert a == b == summarise(screener.screen(name, limit=None))
+
+
+def test_spellings_that_normalise_alike_are_screened_once_by_two_workers() -> None:
+    # Each name in two spellings, in chunks apart: fed to whichever worker was free, many
+    # would be screened by both; routed by name, each once.
+    screener = default_screener()
+    firms = [f"Meridian Trading {i} Company" for i in range(300)]
+    spellings = [f"meridian-trading {i} co., ltd." for i in range(300)]
+    with ScreeningEngine(screener, workers=2, summarise=summarise) as engine:
+        handles = [engine.submit(firms[i : i + 50]) for i in range(0, 300, 50)]
+        handles += [engine.submit(spellings[i : i + 50]) for i in range(0, 300, 50)]
+        for handle in handles:
+            engine.collect(handle)
+        assert (engine.screened, engine.cache_hits) == (300, 300)
+
+
+@given(
+    name=st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=40),
+    workers=st.integers(1, 8),
+)
+@settings(max_examples=300)
+def test_a_name_goes_to_one_worker_whatever_its_case_punctuation_and_legal_form(
+    name: str, workers: int
+) -> None:
+    worker = worker_for(name, workers)
+    assert 0 <= worker < workers
+    assert worker_for(f"  {name.upper()} Co., Ltd.", workers) == worker_for(
+        f"{name.lower()}, LLC", workers
+    )
 
 
 def test_the_cache_looks_up_many_keys_at_once() -> None:

@@ -10,8 +10,9 @@ outcome per name; :func:`screen_iter` does the same as a stream. Both
   ``query``;
 * screen in worker processes with ``workers=N`` (each worker gets the screener once, from a pool
   initializer, and screens tasks of a few hundred names with its own cache by normalised name;
-  the parent caches by the name as given, so that it never normalises; results come back in
-  input order; see :mod:`partyscreen.worker_pool`);
+  a name always goes to the same worker, so that spellings that normalise alike meet in one
+  cache; the parent caches by the name as given, so that it never normalises; results come
+  back in input order; see :mod:`partyscreen.worker_pool`);
 * with ``errors="raise"`` (the default) raise :class:`~partyscreen.EmptyNameError` for the first
   name that cannot be screened (empty, or nothing left after normalisation, such as "!!!"), its
   message naming the name's position; with ``errors="return"`` put that exception in the
@@ -42,7 +43,8 @@ from partyscreen.worker_pool import (
     Summariser,
     load_outcomes,
     screen_task,
-    start_pool,
+    start_pools,
+    worker_for,
 )
 
 __all__ = [
@@ -60,7 +62,8 @@ __all__ = [
 
 #: Names per task sent to a worker process. A task costs the pool a few hundred microseconds
 #: (pickling, two queues, a result thread); at 50 to 100 microseconds a name, 512 names keep
-#: that near 1 per cent, while a chunk (:data:`CHUNK_NAMES`) still spreads over 4 tasks.
+#: that near 1 per cent, while a chunk (:data:`CHUNK_NAMES`) still gives each of 2 workers
+#: 2 tasks.
 TASK_NAMES = 512
 
 #: Names (rows) submitted to the engine at a time; with workers, a few such chunks are in flight.
@@ -75,13 +78,10 @@ CHUNK_NAMES = 2048
 class _Job:
     """Names screened together as one task of the pool."""
 
-    def __init__(self, engine: ScreeningEngine, names: list[str]) -> None:
+    def __init__(self, engine: ScreeningEngine, pool: Pool, names: list[str]) -> None:
         self._engine = engine
         self._outcomes: list[Any] | None = None
-        if engine.pool is None:  # pragma: no cover - a bug, never silently
-            msg = "internal error: a task for a pool that is not running"
-            raise RuntimeError(msg)
-        self._async: AsyncResult[bytes] = engine.pool.apply_async(screen_task, (names,))
+        self._async: AsyncResult[bytes] = pool.apply_async(screen_task, (names,))
 
     def outcome(self, number: int) -> Any:
         if self._outcomes is None:
@@ -104,7 +104,7 @@ class ScreeningEngine:
 
     :meth:`submit` hands over a chunk of names (with workers, their screening starts at once)
     and :meth:`collect` returns their outcomes in order; submit a few chunks ahead (see
-    :attr:`lookahead`) to keep the workers busy. Use it as a context manager (the pool is
+    :attr:`lookahead`) to keep the workers busy. Use it as a context manager (the pools are
     closed on exit).
 
     An outcome is the :class:`~partyscreen.ScreeningResult` (its ``query`` the name given), or
@@ -142,10 +142,11 @@ class ScreeningEngine:
         #: Names screened in the workers.
         self.screened_by_workers = 0
         self._inflight: dict[str, tuple[_Job, int]] = {}
-        self.pool: Pool | None = None
+        #: One pool of one process per worker (see partyscreen.worker_pool.worker_for).
+        self.pools: list[Pool] = []
         self.cache = self._local.cache
         if workers > 1:
-            self.pool = start_pool(
+            self.pools = start_pools(
                 screener, workers, self.screen_kwargs, cache_size=cache_size, summarise=summarise
             )
             self.cache = ScreenCache(cache_size)  # by the name as given
@@ -166,7 +167,7 @@ class ScreeningEngine:
     @property
     def lookahead(self) -> int:
         """Chunks to keep submitted ahead of the one being collected."""
-        return 0 if self.pool is None else self.workers + 1
+        return self.workers + 1 if self.pools else 0
 
     def __enter__(self) -> ScreeningEngine:
         return self
@@ -175,25 +176,30 @@ class ScreeningEngine:
         self.close()
 
     def close(self) -> None:
-        if self.pool is not None:
-            self.pool.terminate()
-            self.pool.join()
-            self.pool = None
+        pools, self.pools = self.pools, []
+        for pool in pools:
+            pool.terminate()
+        for pool in pools:
+            pool.join()
 
     def submit(self, names: Iterable[str]) -> Handle:
         names = tuple(names)
-        if self.pool is not None:
-            inflight = self._inflight
-            todo = [n for n in self.cache.missing(dict.fromkeys(names)) if n not in inflight]
-            for start in range(0, len(todo), TASK_NAMES):
-                task = todo[start : start + TASK_NAMES]
-                job = _Job(self, task)
-                inflight.update((name, (job, number)) for number, name in enumerate(task))
+        if self.pools:
+            inflight, pools = self._inflight, self.pools
+            shares: list[list[str]] = [[] for _ in pools]
+            for name in self.cache.missing(dict.fromkeys(names)):
+                if name not in inflight:
+                    shares[worker_for(name, len(pools))].append(name)
+            for pool, share in zip(pools, shares, strict=True):
+                for start in range(0, len(share), TASK_NAMES):
+                    task = share[start : start + TASK_NAMES]
+                    job = _Job(self, pool, task)
+                    inflight.update((name, (job, number)) for number, name in enumerate(task))
         return Handle(names=names)
 
     def collect(self, handle: Handle) -> list[Any]:
         names = handle.names
-        if self.pool is None:
+        if not self.pools:
             outcome = self._local.outcome
             return [outcome(name) for name in names]
         cache, inflight = self.cache, self._inflight

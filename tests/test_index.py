@@ -1,9 +1,10 @@
 """The candidate index: never loses a name that can reach the threshold.
 
-The index prunes with bounds (light units read only as far as a cut, heavy units summed before
-any alignment is built, anchors for names made of light words, names holding every query
-word). On the real lists most words are heavy; here ``common_names`` is set low so that many
-words are light and every pruning path is taken on small random lists.
+The index prunes with bounds (light units read only as far as a cut, heavy units read past
+their cut only for names another unit finds, heavy units summed before any alignment is built,
+anchors for names made of light words, names holding every query word). On the real lists
+most words are heavy; here ``common_names`` is set low so that many words are light and every
+pruning path is taken on small random lists.
 """
 
 from __future__ import annotations
@@ -102,6 +103,22 @@ def test_common_person_tokens_are_cut_but_a_real_hit_is_kept() -> None:
     index = NameIndex(listed, common_names=50)
     found = index.candidates(("al", "khalidi", "faisal"), threshold=0.75)
     assert set(found) == {120}
+
+
+def test_a_name_two_distinctive_words_lift_is_kept_and_one_alone_cannot_lift_is_not() -> None:
+    # Neither "alpha" nor "beta" alone lifts a name of three distinctive words to 0.75 (it is
+    # beyond the cut of each heavy posting); together they do ("alpha gamma beta": 0.8; not
+    # side by side, so that the pair "alphabeta" does not find it), while "alpha kappa sigma",
+    # found through "alpha" alone, is never bounded in full.
+    listed = [("alpha", "gamma", "beta"), ("alpha", "kappa", "sigma")]
+    listed += [(f"filler{i:03d}", "company") for i in range(100)]
+    index = NameIndex(listed)
+    query = ("alpha", "beta")
+    found = index.candidates(query, threshold=0.75)
+    assert set(found) == {0}
+    assert scores(index, query, 0.75)[0] == pytest.approx(0.8)
+    assert brute_force(index, query)[1] < 0.75
+    assert {0, 1} <= set(index.candidates(query, threshold=0.0))
 
 
 @settings(max_examples=200, deadline=None)

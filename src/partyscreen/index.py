@@ -11,8 +11,10 @@ anything with the query, the very unit alignments :func:`~partyscreen.scoring.al
 compute by brute force, so no pair of strings is compared twice.
 
 With a threshold, most names are never aligned at all: postings of common words are read only
-as far as a bound allows, and the names reached are first bounded from the weights of the
-units they share before any alignment is built (see :class:`NameIndex`). A hypothesis test
+as far as a bound allows, the names of a distinctive word's posting that this word alone
+cannot lift to the threshold are kept only when another word of the query finds them too,
+and the names reached are first bounded from the weights of the units they share before any
+alignment is built (see :class:`NameIndex`). A hypothesis test
 checks against brute force that no name reaching the threshold is lost.
 """
 
@@ -173,8 +175,12 @@ class NameIndex:
     the name's heavy weight and read only as far as the bound allows, and :meth:`candidates`
     adds two small sets the bound does not cover: names made of light words only that could
     stand whole inside the query, kept under one *anchor* unit each, and names that hold every
-    word of the query. Nothing that can reach the threshold is lost; a hypothesis test checks
-    it against brute force.
+    word of the query. Heavy postings are sorted by the same key: a name beyond the cut of
+    :meth:`_heavy_cutoff` cannot reach the threshold through that unit alone, so it is kept
+    only when another posting holds it too (found by set intersections, not name by name).
+    That pays most on large lists, where a heavy word may be in a thousand names (see
+    :data:`COMMON_SHARE`). Nothing that can reach the threshold is lost; a hypothesis test
+    checks it against brute force.
     """
 
     def __init__(
@@ -226,7 +232,7 @@ class NameIndex:
         self._units: tuple[tuple[tuple[int, int, str], ...], ...] = tuple(
             tuple(units(name)) for name in self.names
         )
-        heavy: dict[str, list[int]] = defaultdict(list)
+        heavy: dict[str, list[tuple[float, int]]] = defaultdict(list)
         heavy_weight: dict[str, float] = defaultdict(float)
         light_weights: list[float] = []
         keys: list[float] = []
@@ -255,7 +261,7 @@ class NameIndex:
                     if end - start == 2:
                         self._light_pairs.add(text)
                 else:
-                    heavy[text].append(number)
+                    heavy[text].append((key, number))
                     heavy_weight[text] = max(heavy_weight[text], sum(weights[start:end]))
             if self._containable[number] and all(t in light_tokens for t in name):
                 # Only such a name can stand whole inside a query that reaches it through
@@ -264,7 +270,12 @@ class NameIndex:
                 for start, end, text in name_units:
                     if start <= rarest < end:
                         anchors[text].append(number)
-        self._heavy: dict[str, tuple[int, ...]] = {k: tuple(v) for k, v in heavy.items()}
+        # Heavy postings are sorted by the same key as light ones (see candidates()).
+        self._heavy: dict[str, tuple[tuple[float, ...], tuple[int, ...]]] = {}
+        for text, found in heavy.items():
+            found.sort()
+            self._heavy[text] = (tuple(k for k, _ in found), tuple(n for _, n in found))
+        self._light_weight_max = max(light_weights, default=0.0)
         #: The most a heavy unit weighs in any name holding it (a pair may split differently).
         self._heavy_weight: dict[str, float] = dict(heavy_weight)
         self._light_weight: tuple[float, ...] = tuple(light_weights)
@@ -385,6 +396,28 @@ class NameIndex:
         r0 = (1 - KEY_THRESHOLD) / KEY_THRESHOLD
         return r * light_q - heavy_q + max(0.0, r - r0) * light_max + _EPSILON
 
+    def _heavy_cutoff(self, matched_over_slack: float, threshold: float) -> float:
+        """Largest key a name in a heavy unit's posting may have and still reach ``threshold``
+        through that unit alone (and its light units).
+
+        Such a name, of light weight ``L``, heavy weight ``H`` and initials' gain ``g`` (its
+        bound total ``H + L - g / k0`` and key ``H - r0 * L - g / k0``, for ``k0`` at
+        :data:`KEY_THRESHOLD` and ``r0 = (1 - k0) / k0``), matched through the unit for at most
+        ``name_part`` in the name and the unit's query part in the query, and through light
+        units for at most the query's light part and ``L``, passes the symmetric bound of
+        :meth:`candidates` only if the sum of those parts, less the query's slack
+        (``matched_over_slack``), is at least ``threshold * (H + L - g / k0) - L``, that is
+        ``threshold * (key + (r0 - r) * L)`` with ``r = (1 - threshold) / threshold``. For
+        ``r > r0`` the cut widens by ``(r - r0)`` times the most any name's light words weigh.
+        (A name is contained only if ``H - g / k0 <= name_part``, and its key is at most that:
+        the caller widens the cut so far when containment counts. The query may stand inside
+        a name whatever its key: the caller reads such postings whole.) A name beyond the cut
+        reaches the threshold only through another posting as well.
+        """
+        r = (1 - threshold) / threshold
+        r0 = (1 - KEY_THRESHOLD) / KEY_THRESHOLD
+        return matched_over_slack / threshold + max(0.0, r - r0) * self._light_weight_max
+
     def candidates(
         self,
         query: Sequence[str],
@@ -471,6 +504,11 @@ class NameIndex:
         if pruning and listed_gain:
             cutoff += listed_gain / threshold
 
+        light_weight, totals, name_keys = self._light_weight, self._bound_totals, self._keys
+        query_whole = query_least - _EPSILON - initial_weight  # initials aligned count whole
+        # The symmetric bound reaches the threshold when matched >= slack + threshold * total.
+        slack = threshold * query_least - _EPSILON - 2 * gain - listed_gain
+
         chosen: set[int] = set()  # names to align and bound in full
         # Names reached through heavy units or light units within the cut, with bounds on the
         # weight matched in the query and in the name: each unit found adds what it can weigh
@@ -478,6 +516,9 @@ class NameIndex:
         reached: dict[int, list[float]] = {}  # [weight matched in the query, in the name]
         # The postings read, each with what it adds in the query and in a name.
         postings: list[tuple[Sequence[int], float, float]] = []
+        # The rest of each heavy posting: names that cannot reach the threshold through that
+        # unit alone, read only for the names found in another posting too.
+        tails: list[tuple[Sequence[int], float, float]] = []
         by_word: dict[str, list[tuple[int, int, int, float, bool]]] = defaultdict(list)
         # For whole_query: which query tokens each word found covers, and the names of each.
         covers: dict[str, int] = defaultdict(int)
@@ -489,7 +530,8 @@ class NameIndex:
                     continue  # a pair read as one word only matches exactly
                 short = dist > 0 and qe - qs == 1 and typo_needs_support(query[qs], word)
                 by_word[word].append((qs, qe, dist, sim, short))
-                heavy = self._heavy.get(word, ())
+                heavy_found = self._heavy.get(word)
+                heavy = heavy_found[1] if heavy_found is not None else ()
                 light = self._light.get(word)
                 if whole_query:
                     covers[word] |= (1 << qe) - (1 << qs)
@@ -502,8 +544,20 @@ class NameIndex:
                     if light is not None:
                         chosen.update(light[1])
                     continue
-                if heavy:
-                    postings.append((heavy, query_part, self._heavy_weight[word]))
+                if heavy_found is not None:
+                    name_part = self._heavy_weight[word]
+                    if query_inside and query_part + light_q >= query_whole:
+                        split = len(heavy)  # the query may stand inside any of them
+                    else:
+                        cut = self._heavy_cutoff(
+                            query_part + name_part + light_q - slack, threshold
+                        )
+                        if contained:
+                            cut = max(cut, name_part + _EPSILON)
+                        split = bisect_right(heavy_found[0], cut)
+                    postings.append((heavy[:split], query_part, name_part))
+                    if split < len(heavy):
+                        tails.append((heavy[split:], query_part, name_part))
                 if light is None:
                     continue
                 if qe - qs == 1 and word not in self._light_pairs:
@@ -525,6 +579,24 @@ class NameIndex:
                 else:
                     acc[0] += part
                     acc[1] += name_part
+        if tails:
+            # A name in a tail needs another posting: one read above, or another tail. (Set
+            # operations, at C speed: most names of the tails are in no other posting.)
+            seen: set[int] = set()
+            again: set[int] = set()
+            for numbers_read, _, _ in tails:
+                again.update(seen.intersection(numbers_read))
+                seen.update(numbers_read)
+            again.update(reached.keys() & seen)
+            if again:
+                for numbers_read, part, name_part in tails:
+                    for number in again.intersection(numbers_read):
+                        acc = get(number)
+                        if acc is None:
+                            reached[number] = [part, name_part]
+                        else:
+                            acc[0] += part
+                            acc[1] += name_part
         if per_token:
             # Names holding every query word: the query may stand whole inside them. They are
             # among the names of the query word with the fewest; keep those that cover all.
@@ -542,10 +614,6 @@ class NameIndex:
         # all its light weight and the query's light part; only when that could be enough are
         # its light units looked at. A side matched whole (containment) has matched at least
         # what it weighs.
-        light_weight, totals, name_keys = self._light_weight, self._bound_totals, self._keys
-        query_whole = query_least - _EPSILON - initial_weight  # initials aligned count whole
-        # The symmetric bound reaches the threshold when matched >= slack + threshold * total.
-        slack = threshold * query_least - _EPSILON - 2 * gain - listed_gain
         for number, (matched, matched_name) in reached.items():
             if number in chosen:
                 continue

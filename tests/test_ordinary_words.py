@@ -14,7 +14,11 @@ from partyscreen.normalize import normalize_name
 from partyscreen.scoring import (
     CONTAINMENT_SCORE,
     align,
+    can_stand_inside,
+    is_initial,
+    query_can_stand_inside,
     score_alignment,
+    similarity_bound,
     upper_bound,
 )
 from partyscreen.settings import REVIEW_THRESHOLD
@@ -96,6 +100,32 @@ def test_upper_bound_holds_with_ordinary_words(listed: list[str], query_name: st
         bound = upper_bound(qw, nw, alignments, query=query, name=index.names[number])
         assert bound >= s.score - 1e-9
         assert 0.0 <= s.score <= 1.0
+        name = index.names[number]
+        if not any(map(is_initial, (*query, *name))):
+            closer = similarity_bound(
+                query,
+                name,
+                alignments,
+                qw,
+                nw,
+                query_inside=query_can_stand_inside(query, qw),
+                name_inside=can_stand_inside(name, nw, min_words=1),
+            )
+            assert bound + 1e-9 >= closer >= s.score - 1e-9
+
+
+def test_similarity_bound_counts_an_ordinary_word_whole() -> None:
+    # "Galaxy" matched to "Galax" with a typo is capped to a generic word's weight, which
+    # raises the ratio above the similarity-weighted one (0.89): the bound counts it whole.
+    listed = [("alpha", "galax")] + [("alpha", f"x{i}") for i in range(3)]
+    listed += [(f"filler{i}", "co") for i in range(50)]
+    weights = TokenWeights.from_token_sets(listed)
+    query, name = ("alpha", "galaxy"), ("alpha", "galax")
+    alignments = align(query, name, weights)
+    qw, nw = weights.weights_of(query), [weights.weight(t) for t in name]
+    score = score_alignment(query, name, alignments, weights).score
+    assert score == pytest.approx(0.9)
+    assert similarity_bound(query, name, alignments, qw, nw) >= score
 
 
 @settings(max_examples=150, deadline=None)

@@ -24,6 +24,7 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from operator import itemgetter
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -45,6 +46,7 @@ from partyscreen.scoring import (
     may_be_cut,
     query_can_stand_inside,
     same_start,
+    similarity_bound,
     skeleton,
     supported,
     token_similarity,
@@ -76,6 +78,9 @@ COMMON_SHARE = 0.001
 #: The threshold the light postings are ordered for (the default review threshold). Any other
 #: threshold is still exact, with a looser cut below this one (see ``_light_cutoff``).
 KEY_THRESHOLD = 0.75
+
+#: An alignment's similarity.
+_SIMILARITY = itemgetter(4)
 
 #: Slack on the cut, so that a name exactly at the bound is not lost to rounding.
 _EPSILON = 1e-9
@@ -428,7 +433,8 @@ class NameIndex:
         """Every name that can score ``threshold`` or more, with all its unit alignments.
 
         With ``threshold`` 0 that is every name sharing a unit with the query; above 0, names
-        whose :func:`~partyscreen.scoring.upper_bound` falls below it are left out.
+        whose :func:`~partyscreen.scoring.upper_bound` or (without initials)
+        :func:`~partyscreen.scoring.similarity_bound` falls below it are left out.
         ``query_weights`` may be given when already known (they must be
         ``self.weights.weights_of(query)``).
         """
@@ -723,5 +729,24 @@ class NameIndex:
                         and (a + b) / (a + b + unmatched) < threshold - _EPSILON
                     ):
                         continue
+                # Closer: each word at its best similarity, containment at its coverage
+                # (similarity_bound), where no initial's alignment is weighed apart. With every
+                # alignment exact it adds nothing: its symmetric bound is the one above, and
+                # containment, whenever it counts, reaches CONTAINMENT_SCORE >= threshold.
+                if (
+                    not (initials or number in initialled)
+                    and min(map(_SIMILARITY, found_here)) < 1.0
+                    and similarity_bound(
+                        query,
+                        self.names[number],
+                        found_here,
+                        q_weights,
+                        weights,
+                        query_inside=query_inside,
+                        name_inside=contained and containable[number],
+                    )
+                    < threshold - _EPSILON
+                ):
+                    continue
             out[number] = found_here
         return out

@@ -81,6 +81,7 @@ __all__ = [
     "query_can_stand_inside",
     "same_start",
     "score_alignment",
+    "similarity_bound",
     "skeleton",
     "supported",
     "token_similarity",
@@ -601,6 +602,85 @@ def upper_bound(
             max(w, CONFLICT_WEIGHT) for i, w in enumerate(query_weights) if i not in q_aligned
         ) + sum(max(w, CONFLICT_WEIGHT) for j, w in enumerate(name_weights) if j not in n_aligned)
         bound = min(bound, (a + b) / (a + b + unmatched))
+    return min(1.0, bound)
+
+
+def similarity_bound(
+    query: Sequence[str],
+    name: Sequence[str],
+    alignments: Sequence[Alignment],
+    query_weights: Sequence[float],
+    name_weights: Sequence[float],
+    *,
+    query_inside: bool = True,
+    name_inside: bool = True,
+) -> float:
+    """A bound that :func:`score_alignment` never exceeds, tighter than :func:`upper_bound`:
+    each word counts at its best similarity. For names and queries without initials (whose
+    alignments the score weighs apart); ``query_inside`` and ``name_inside`` say whether the
+    query, and the name, may count as contained at all (False only when known not to).
+
+    A word matched with a typo counts as the score counts it: its similarity times its
+    weight, on the query side the weight of the listed word it is matched to when that is
+    lower. Only an ordinary word's weight may yet be lowered further (capped, see
+    :func:`score_alignment`), which can raise the ratio; so a word aligned with an ordinary
+    word counts whole, at its full weight, as in :func:`upper_bound`. (Counting a word whole
+    at a higher weight never gives less than the score: ``(x + d) / (y + d) >= x / y`` for
+    ``x <= y``.) Containment is :data:`CONTAINMENT_SCORE` times the coverage of a side aligned
+    whole, so bounded the same way; when neither side is aligned whole, their unaligned
+    words contradict each other (see :func:`upper_bound`).
+    """
+    q_sim = [0.0] * len(query)
+    n_sim = [0.0] * len(name)
+    q_weight = list(query_weights)  # a misspelt word weighs what its listed word weighs
+    q_whole = [False] * len(query)  # counted whole: an ordinary word's weight may be capped
+    n_whole = [False] * len(name)
+    for qs, qe, cs, ce, sim in alignments:
+        q_unit = query[qs] if qe - qs == 1 else query[qs] + query[qs + 1]
+        n_unit = name[cs] if ce - cs == 1 else name[cs] + name[cs + 1]
+        ordinary = q_unit in ORDINARY_WORDS or n_unit in ORDINARY_WORDS
+        for i in range(qs, qe):
+            if sim > q_sim[i]:
+                q_sim[i] = sim
+            if ordinary:
+                q_whole[i] = True
+        for j in range(cs, ce):
+            if sim > n_sim[j]:
+                n_sim[j] = sim
+            if ordinary:
+                n_whole[j] = True
+        if qe - qs == 1 and ce - cs == 1 and name_weights[cs] < q_weight[qs]:
+            q_weight[qs] = name_weights[cs]
+    a = q_total = 0.0
+    for w, lowered, sim, whole in zip(query_weights, q_weight, q_sim, q_whole, strict=True):
+        if sim == 0.0 or sim == 1.0 or whole:
+            q_total += w
+            if sim:
+                a += w
+        else:
+            q_total += lowered
+            a += sim * lowered
+    b = n_total = 0.0
+    for w, sim, whole in zip(name_weights, n_sim, n_whole, strict=True):
+        n_total += w
+        if sim == 1.0 or whole:
+            b += w
+        else:
+            b += sim * w
+    total = q_total + n_total
+    bound = (a + b) / total if total else 0.0
+    q_unmatched, n_unmatched = 0.0 in q_sim, 0.0 in n_sim
+    if q_unmatched and n_unmatched:
+        unmatched = sum(
+            max(w, CONFLICT_WEIGHT) for w, sim in zip(query_weights, q_sim, strict=True) if not sim
+        ) + sum(
+            max(w, CONFLICT_WEIGHT) for w, sim in zip(name_weights, n_sim, strict=True) if not sim
+        )
+        bound = min(bound, (a + b) / (a + b + unmatched))
+    if query_inside and not q_unmatched and q_total:
+        bound = max(bound, CONTAINMENT_SCORE * a / q_total)
+    if name_inside and not n_unmatched and n_total:
+        bound = max(bound, CONTAINMENT_SCORE * b / n_total)
     return min(1.0, bound)
 
 

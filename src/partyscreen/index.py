@@ -237,7 +237,7 @@ class NameIndex:
         self._units: tuple[tuple[tuple[int, int, str], ...], ...] = tuple(
             tuple(units(name)) for name in self.names
         )
-        heavy: dict[str, list[tuple[float, int]]] = defaultdict(list)
+        heavy: dict[str, list[int]] = defaultdict(list)
         heavy_weight: dict[str, float] = defaultdict(float)
         light_weights: list[float] = []
         keys: list[float] = []
@@ -266,7 +266,7 @@ class NameIndex:
                     if end - start == 2:
                         self._light_pairs.add(text)
                 else:
-                    heavy[text].append((key, number))
+                    heavy[text].append(number)
                     heavy_weight[text] = max(heavy_weight[text], sum(weights[start:end]))
             if self._containable[number] and all(t in light_tokens for t in name):
                 # Only such a name can stand whole inside a query that reaches it through
@@ -277,9 +277,11 @@ class NameIndex:
                         anchors[text].append(number)
         # Heavy postings are sorted by the same key as light ones (see candidates()).
         self._heavy: dict[str, tuple[tuple[float, ...], tuple[int, ...]]] = {}
-        for text, found in heavy.items():
-            found.sort()
-            self._heavy[text] = (tuple(k for k, _ in found), tuple(n for _, n in found))
+        key_of = keys.__getitem__
+        for text, numbers in heavy.items():
+            if len(numbers) > 1:
+                numbers.sort(key=key_of)  # (stable: names of one key stay in order)
+            self._heavy[text] = (tuple(map(key_of, numbers)), tuple(numbers))
         self._light_weight_max = max(light_weights, default=0.0)
         #: The most a heavy unit weighs in any name holding it (a pair may split differently).
         self._heavy_weight: dict[str, float] = dict(heavy_weight)

@@ -275,13 +275,14 @@ class NameIndex:
                 for start, end, text in name_units:
                     if start <= rarest < end:
                         anchors[text].append(number)
-        # Heavy postings are sorted by the same key as light ones (see candidates()).
-        self._heavy: dict[str, tuple[tuple[float, ...], tuple[int, ...]]] = {}
+        # Heavy postings are sorted by the same key as light ones (see candidates()), and
+        # looked up by it without a copy of the keys (bisect with key=).
+        self._heavy: dict[str, tuple[int, ...]] = {}
         key_of = keys.__getitem__
         for text, numbers in heavy.items():
             if len(numbers) > 1:
                 numbers.sort(key=key_of)  # (stable: names of one key stay in order)
-            self._heavy[text] = (tuple(map(key_of, numbers)), tuple(numbers))
+            self._heavy[text] = tuple(numbers)
         self._light_weight_max = max(light_weights, default=0.0)
         #: The most a heavy unit weighs in any name holding it (a pair may split differently).
         self._heavy_weight: dict[str, float] = dict(heavy_weight)
@@ -538,8 +539,7 @@ class NameIndex:
                     continue  # a pair read as one word only matches exactly
                 short = dist > 0 and qe - qs == 1 and typo_needs_support(query[qs], word)
                 by_word[word].append((qs, qe, dist, sim, short))
-                heavy_found = self._heavy.get(word)
-                heavy = heavy_found[1] if heavy_found is not None else ()
+                heavy = self._heavy.get(word, ())
                 light = self._light.get(word)
                 if whole_query:
                     covers[word] |= (1 << qe) - (1 << qs)
@@ -552,7 +552,7 @@ class NameIndex:
                     if light is not None:
                         chosen.update(light[1])
                     continue
-                if heavy_found is not None:
+                if heavy:
                     name_part = self._heavy_weight[word]
                     if query_inside and query_part + light_q >= query_whole:
                         split = len(heavy)  # the query may stand inside any of them
@@ -562,7 +562,7 @@ class NameIndex:
                         )
                         if contained:
                             cut = max(cut, name_part + _EPSILON)
-                        split = bisect_right(heavy_found[0], cut)
+                        split = bisect_right(heavy, cut, key=name_keys.__getitem__)
                     postings.append((heavy[:split], query_part, name_part))
                     if split < len(heavy):
                         tails.append((heavy[split:], query_part, name_part))

@@ -14,8 +14,8 @@ With a threshold, most names are never aligned at all: postings of common words 
 as far as a bound allows, the names of a distinctive word's posting that this word alone
 cannot lift to the threshold are kept only when another word of the query finds them too,
 and the names reached are first bounded from the weights of the units they share before any
-alignment is built (see :class:`NameIndex`). A hypothesis test
-checks against brute force that no name reaching the threshold is lost.
+alignment is built (see :class:`NameIndex`). A hypothesis test checks against brute force that
+no name reaching the threshold is lost.
 """
 
 from __future__ import annotations
@@ -411,7 +411,7 @@ class NameIndex:
         Such a name, of light weight ``L``, heavy weight ``H`` and initials' gain ``g`` (its
         bound total ``H + L - g / k0`` and key ``H - r0 * L - g / k0``, for ``k0`` at
         :data:`KEY_THRESHOLD` and ``r0 = (1 - k0) / k0``), matched through the unit for at most
-        ``name_part`` in the name and the unit's query part in the query, and through light
+        what it weighs in any name (``name_part``) and its part of the query, and through light
         units for at most the query's light part and ``L``, passes the symmetric bound of
         :meth:`candidates` only if the sum of those parts, less the query's slack
         (``matched_over_slack``), is at least ``threshold * (H + L - g / k0) - L``, that is

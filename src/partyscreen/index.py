@@ -238,6 +238,9 @@ class NameIndex:
             tuple(units(name)) for name in self.names
         )
         heavy: dict[str, list[int]] = defaultdict(list)
+        # Names with two heavy units of one text (a pair "a bb" and a token "abb"): one query
+        # unit matches both, so one posting adds to such a name twice.
+        doubled: set[int] = set()
         heavy_weight: dict[str, float] = defaultdict(float)
         light_weights: list[float] = []
         keys: list[float] = []
@@ -266,7 +269,10 @@ class NameIndex:
                     if end - start == 2:
                         self._light_pairs.add(text)
                 else:
-                    heavy[text].append(number)
+                    posting = heavy[text]
+                    if posting and posting[-1] == number:
+                        doubled.add(number)
+                    posting.append(number)
                     heavy_weight[text] = max(heavy_weight[text], sum(weights[start:end]))
             if self._containable[number] and all(t in light_tokens for t in name):
                 # Only such a name can stand whole inside a query that reaches it through
@@ -284,6 +290,7 @@ class NameIndex:
                 numbers.sort(key=key_of)  # (stable: names of one key stay in order)
             self._heavy[text] = tuple(numbers)
         self._light_weight_max = max(light_weights, default=0.0)
+        self._doubled: frozenset[int] = frozenset(doubled)
         #: The most a heavy unit weighs in any name holding it (a pair may split differently).
         self._heavy_weight: dict[str, float] = dict(heavy_weight)
         self._light_weight: tuple[float, ...] = tuple(light_weights)
@@ -596,15 +603,20 @@ class NameIndex:
                 again.update(seen.intersection(numbers_read))
                 seen.update(numbers_read)
             again.update(reached.keys() & seen)
+            # A name twice in one posting gets what two postings give (the cut assumes one),
+            # and is added twice, as the postings read above add it.
+            twice = self._doubled.intersection(seen)
+            again.update(twice)
             if again:
                 for numbers_read, part, name_part in tails:
                     for number in again.intersection(numbers_read):
+                        times = numbers_read.count(number) if twice and number in twice else 1
                         acc = get(number)
                         if acc is None:
-                            reached[number] = [part, name_part]
+                            reached[number] = [part * times, name_part * times]
                         else:
-                            acc[0] += part
-                            acc[1] += name_part
+                            acc[0] += part * times
+                            acc[1] += name_part * times
         if per_token:
             # Names holding every query word: the query may stand whole inside them. They are
             # among the names of the query word with the fewest; keep those that cover all.

@@ -3,6 +3,7 @@ invariants on names made of such words."""
 
 from __future__ import annotations
 
+import itertools
 import random
 
 import pytest
@@ -126,6 +127,40 @@ def test_similarity_bound_counts_an_ordinary_word_whole() -> None:
     score = score_alignment(query, name, alignments, weights).score
     assert score == pytest.approx(0.9)
     assert similarity_bound(query, name, alignments, qw, nw) >= score
+
+
+def test_similarity_bound_knows_a_capped_word_and_a_name_without_a_word_of_its_own() -> None:
+    # "Galaxy" is an ordinary word matched only with a typo: capped for sure, so the bound is
+    # the score (0.4), and "Galaxi", aligned only with it, has no word of its own to stand
+    # inside the query with. (Counting it whole, as upper_bound does, gave 0.92.)
+    listed = [("galaxi",)] + [(f"filler{i}", "co") for i in range(50)]
+    weights = TokenWeights.from_token_sets(listed)
+    query, name = ("galaxy", "trading", "partners"), ("galaxi",)
+    alignments = align(query, name, weights)
+    qw, nw = weights.weights_of(query), [weights.weight(t) for t in name]
+    score = score_alignment(query, name, alignments, weights).score
+    assert score == pytest.approx(0.4)
+    assert similarity_bound(query, name, alignments, qw, nw) == pytest.approx(score)
+    assert upper_bound(qw, nw, alignments, query=query, name=name) > 0.9
+
+
+def test_similarity_bound_holds_for_ordinary_and_plain_spellings_side_by_side() -> None:
+    # A word aligned with an ordinary word ("nova") and with one that is not ("novi") is capped
+    # only if its best alignment is the ordinary one: the bound may not assume it is. Every
+    # query of one such word against names of two of them (capping on "any ordinary
+    # alignment" broke it: ("novu", "alpha") against ("novi", "nova") scores 0.45, bound 0.36).
+    words = ["galaxy", "galaxi", "nova", "novi", "novu", "martin", "martyn"]
+    filler = [(f"filler{i}", "co") for i in range(50)]
+    for pair in itertools.permutations(words, 2):
+        for name in (pair, (*pair, "alpha")):
+            weights = TokenWeights.from_token_sets([name, *filler])
+            nw = [weights.weight(t) for t in name]
+            for word in words:
+                for query in ((word,), (word, "alpha"), (word, "beta")):
+                    alignments = align(query, name, weights)
+                    score = score_alignment(query, name, alignments, weights).score
+                    qw = weights.weights_of(query)
+                    assert similarity_bound(query, name, alignments, qw, nw) >= score - 1e-9
 
 
 @settings(max_examples=150, deadline=None)

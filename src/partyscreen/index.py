@@ -745,8 +745,8 @@ class NameIndex:
                         continue
                 # Closer: each word at its best similarity, containment at its coverage
                 # (similarity_bound), where no initial's alignment is weighed apart. With every
-                # alignment exact it adds nothing: its symmetric bound is the one above, and
-                # containment, whenever it counts, reaches CONTAINMENT_SCORE >= threshold.
+                # alignment exact it adds little (its symmetric bound is the one above; only
+                # its rules for containment could drop a name) for what it costs: not used.
                 if (
                     not (initials or number in initialled)
                     and min(map(_SIMILARITY, found_here)) < 1.0

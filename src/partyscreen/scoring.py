@@ -622,19 +622,25 @@ def similarity_bound(
 
     A word matched with a typo counts as the score counts it: its similarity times its
     weight, on the query side the weight of the listed word it is matched to when that is
-    lower. Only an ordinary word's weight may yet be lowered further (capped, see
-    :func:`score_alignment`), which can raise the ratio; so a word aligned with an ordinary
-    word counts whole, at its full weight, as in :func:`upper_bound`. (Counting a word whole
-    at a higher weight never gives less than the score: ``(x + d) / (y + d) >= x / y`` for
-    ``x <= y``.) Containment is :data:`CONTAINMENT_SCORE` times the coverage of a side aligned
-    whole, so bounded the same way; when neither side is aligned whole, their unaligned
-    words contradict each other (see :func:`upper_bound`).
+    lower. An ordinary word's weight may be lowered further (capped, see
+    :func:`score_alignment`), which can raise the ratio: a word aligned only with ordinary
+    words and never exactly is capped for sure, and counts at its capped weight; a word that
+    may or may not be counts whole, at its full weight, as in :func:`upper_bound`. (Counting
+    a word whole at a higher weight never gives less than the score: ``(x + d) / (y + d) >=
+    x / y`` for ``x <= y``.) Containment is :data:`CONTAINMENT_SCORE` times the coverage of a
+    side aligned whole, so bounded the same way, and counts only where the score lets it: the
+    query as distinctive as its misspelt words' listed words allow, the name with a word of
+    its own (words aligned only with ordinary words are not). When neither side is aligned
+    whole, their unaligned words contradict each other (see :func:`upper_bound`).
     """
     q_sim = [0.0] * len(query)
     n_sim = [0.0] * len(name)
     q_weight = list(query_weights)  # a misspelt word weighs what its listed word weighs
-    q_whole = [False] * len(query)  # counted whole: an ordinary word's weight may be capped
+    # Aligned with an ordinary word (its weight may be capped), and with a word that is not.
+    q_whole = [False] * len(query)
     n_whole = [False] * len(name)
+    q_plain = [False] * len(query)
+    n_plain = [False] * len(name)
     for qs, qe, cs, ce, sim in alignments:
         q_unit = query[qs] if qe - qs == 1 else query[qs] + query[qs + 1]
         n_unit = name[cs] if ce - cs == 1 else name[cs] + name[cs + 1]
@@ -644,29 +650,47 @@ def similarity_bound(
                 q_sim[i] = sim
             if ordinary:
                 q_whole[i] = True
+            else:
+                q_plain[i] = True
         for j in range(cs, ce):
             if sim > n_sim[j]:
                 n_sim[j] = sim
             if ordinary:
                 n_whole[j] = True
+            else:
+                n_plain[j] = True
         if qe - qs == 1 and ce - cs == 1 and name_weights[cs] < q_weight[qs]:
             q_weight[qs] = name_weights[cs]
+    # A word aligned only with ordinary words and never exactly is capped for sure: it counts
+    # at its capped weight. One that may or may not be counts whole.
     a = q_total = 0.0
-    for w, lowered, sim, whole in zip(query_weights, q_weight, q_sim, q_whole, strict=True):
-        if sim == 0.0 or sim == 1.0 or whole:
+    for w, lowered, sim, whole, plain in zip(
+        query_weights, q_weight, q_sim, q_whole, q_plain, strict=True
+    ):
+        if sim == 0.0:
             q_total += w
-            if sim:
-                a += w
+        elif sim < 1.0 and not plain:
+            capped = min(lowered, COMMON_WORD_WEIGHT)
+            q_total += capped
+            a += sim * capped
+        elif sim == 1.0 or whole:
+            q_total += w
+            a += w
         else:
             q_total += lowered
             a += sim * lowered
     b = n_total = 0.0
-    for w, sim, whole in zip(name_weights, n_sim, n_whole, strict=True):
-        n_total += w
-        if sim == 1.0 or whole:
-            b += w
+    for w, sim, whole, plain in zip(name_weights, n_sim, n_whole, n_plain, strict=True):
+        if sim and sim < 1.0 and not plain:
+            capped = min(w, COMMON_WORD_WEIGHT)
+            n_total += capped
+            b += sim * capped
         else:
-            b += sim * w
+            n_total += w
+            if sim == 1.0 or whole:
+                b += w
+            else:
+                b += sim * w
     total = q_total + n_total
     bound = (a + b) / total if total else 0.0
     q_unmatched, n_unmatched = 0.0 in q_sim, 0.0 in n_sim
@@ -677,10 +701,22 @@ def similarity_bound(
             max(w, CONFLICT_WEIGHT) for w, sim in zip(name_weights, n_sim, strict=True) if not sim
         )
         bound = min(bound, (a + b) / (a + b + unmatched))
+    # Each side counts as contained only as score_alignment allows it (looked at only when it
+    # would raise the bound): the query with its misspelt words at their listed words'
+    # weights, the name without the words whose every alignment is with an ordinary word
+    # (their best one is, so they are not its own).
     if query_inside and not q_unmatched and q_total:
-        bound = max(bound, CONTAINMENT_SCORE * a / q_total)
+        contained = CONTAINMENT_SCORE * a / q_total
+        if contained > bound and query_can_stand_inside(query, q_weight):
+            bound = contained
     if name_inside and not n_unmatched and n_total:
-        bound = max(bound, CONTAINMENT_SCORE * b / n_total)
+        contained = CONTAINMENT_SCORE * b / n_total
+        if contained > bound and can_stand_inside(
+            name,
+            [w if plain else 0.0 for w, plain in zip(name_weights, n_plain, strict=True)],
+            min_words=1,
+        ):
+            bound = contained
     return min(1.0, bound)
 
 

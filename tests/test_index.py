@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from partyscreen.index import NameIndex
+from partyscreen.index import CONTAINED_APART, NameIndex
 from partyscreen.normalize import normalize_name
 from partyscreen.scoring import align, score_alignment, token_similarity, typo_may_count
 from tests.strategies import names
@@ -75,15 +75,16 @@ def mixed_query(rng: random.Random, listed: list[tuple[str, ...]]) -> tuple[str,
 @given(
     st.lists(names, min_size=1, max_size=30),
     st.sampled_from([1, 2, 3, 4, 50]),
+    st.sampled_from([1, 2, CONTAINED_APART]),
     st.randoms(use_true_random=False),
 )
 def test_pruned_candidates_keep_every_name_at_or_above_the_threshold(
-    listed_names: list[str], common: int, rng: random.Random
+    listed_names: list[str], common: int, apart: int, rng: random.Random
 ) -> None:
     listed = [t for t in (tokens(n) for n in listed_names) if t]
     if not listed:
         return
-    index = NameIndex(listed, common_names=common)
+    index = NameIndex(listed, common_names=common, contained_apart=apart)
     for _ in range(5):
         query = mixed_query(rng, listed)
         expected = brute_force(index, query)
@@ -130,6 +131,32 @@ def test_a_name_whose_pair_spells_its_own_word_is_kept() -> None:
     query = ("aa", "abb")
     assert brute_force(index, query)[0] >= 0.75
     assert 0 in index.candidates(query, threshold=0.75)
+
+
+def test_a_long_posting_keeps_the_names_its_word_holds_whole() -> None:
+    # A distinctive word in more than CONTAINED_APART names: past its cut only the names it
+    # holds whole (but for light words the query finds) are read, and plain names only when
+    # the word is found closely enough for containment to reach the threshold.
+    rng = random.Random(7)
+
+    def word() -> str:
+        return "".join(rng.choice("bcdfghklmnprstvz") + rng.choice("aeiou") for _ in range(3))
+
+    listed = [("zorblax",), ("zorblax", "group"), ("zorblax", "holdings")]
+    listed += [("zorblax", word()) for _ in range(CONTAINED_APART + 6)]
+    listed += [(word(), word()) for _ in range(500)]
+    index = NameIndex(listed, common_names=100)
+    # "pinatubo", a word no name has, weighs much: each name is contained in the query, past
+    # the cut of what "zorblax" can lift otherwise.
+    expected = {
+        ("zorblax", "pinatubo", "group"): {0, 1},
+        ("zorblax", "pinatubo", "holdings"): {0, 2},
+        ("pinatubo", "zorblax"): {0},
+    }
+    for query, found in expected.items():
+        reached = {n for n, score in brute_force(index, query).items() if score >= 0.75}
+        assert reached == found
+        assert found <= set(scores(index, query, 0.75)), query
 
 
 @settings(max_examples=200, deadline=None)

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from partyscreen.index import NameIndex
+from partyscreen.index import CONTAINED_APART, NameIndex
 from partyscreen.normalize import normalize_name
 from partyscreen.scoring import (
     CUT_SIMILARITY,
@@ -104,7 +104,10 @@ def noisy(rng: random.Random, name: str) -> str:
 def test_index_never_loses_a_candidate(
     listed: list[str], rng: random.Random, data: st.DataObject
 ) -> None:
-    index = NameIndex([t for t in (tokens(n) for n in listed) if t])
+    index = NameIndex(
+        [t for t in (tokens(n) for n in listed) if t],
+        contained_apart=data.draw(st.sampled_from([1, 2, CONTAINED_APART])),
+    )
     if not len(index):
         return
     source = data.draw(st.sampled_from(listed))
@@ -134,7 +137,10 @@ def test_index_finds_names_misspelt_on_the_list(
     # is clean, so that a clean canonical word must find misspellings of its other spellings.
     # (400 examples: at 100 neither test here had met a name whose pair of words spells one of
     # its own words, which the index once lost; a run of 1,000 found it.)
-    index = NameIndex([t for t in (tokens(noisy(rng, n)) for n in listed) if t])
+    index = NameIndex(
+        [t for t in (tokens(noisy(rng, n)) for n in listed) if t],
+        contained_apart=data.draw(st.sampled_from([1, 2, CONTAINED_APART])),
+    )
     if not len(index):
         return
     query = tokens(data.draw(st.sampled_from(listed)))
@@ -166,7 +172,9 @@ def test_index_keeps_names_that_an_initial_lifts(
     # one word cut to its initial ("V Petrov"): the initial is never looked up, so every bound
     # of the index must allow for what it adds.
     index = NameIndex(
-        [tuple(n) for n in listed], common_names=data.draw(st.sampled_from([2, 3, 50]))
+        [tuple(n) for n in listed],
+        common_names=data.draw(st.sampled_from([2, 3, 50])),
+        contained_apart=data.draw(st.sampled_from([1, CONTAINED_APART])),
     )
     query = list(data.draw(st.sampled_from(index.names)))
     k = data.draw(st.integers(0, len(query) - 1))
@@ -192,7 +200,11 @@ def test_index_keeps_names_whose_initials_a_query_spells_out(
             k = data.draw(st.integers(0, len(name) - 1))
             name[k] = name[k][0]
         names.append(tuple(dict.fromkeys(name)))
-    index = NameIndex(names, common_names=data.draw(st.sampled_from([2, 3, 50])))
+    index = NameIndex(
+        names,
+        common_names=data.draw(st.sampled_from([2, 3, 50])),
+        contained_apart=data.draw(st.sampled_from([1, CONTAINED_APART])),
+    )
     query = list(data.draw(st.sampled_from(listed)))
     if data.draw(st.booleans()):
         query.append(data.draw(st.sampled_from(_FIRST + _LAST + _EXTRA)))
@@ -215,7 +227,9 @@ def test_index_weighs_a_misspelt_legal_form_as_scoring_does(
     # the query ("Avia Group jLC"), and much elsewhere: the index must weigh the query's words
     # where they stand, as scoring does, or its bounds drop names.
     index = NameIndex(
-        [tuple(n) for n in listed], common_names=data.draw(st.sampled_from([2, 3, 50]))
+        [tuple(n) for n in listed],
+        common_names=data.draw(st.sampled_from([2, 3, 50])),
+        contained_apart=data.draw(st.sampled_from([1, CONTAINED_APART])),
     )
     query = list(data.draw(st.sampled_from(index.names)))
     typo = tokens(data.draw(st.sampled_from(MISSPELT_LEGAL)))

@@ -88,7 +88,7 @@ COMMON_SHARE = 0.001
 KEY_THRESHOLD = 0.75
 
 #: Heavy postings at least this long keep apart the names their unit may hold whole (see
-#: ``NameIndex._contained_past_cut``). Past a posting's cut only containment can lift a name
+#: ``NameIndex._past_cut``). Past a posting's cut only containment can lift a name
 #: through that unit, and most names there cannot be contained at all; reading them all had
 #: made two thirds of the names a query reached on a million names. Shorter postings are read
 #: on whole to the containment cut: a few names, for no memory. On a million names 12,951
@@ -267,6 +267,10 @@ class NameIndex:
         light_max: dict[str, float] = defaultdict(float)
         anchors: dict[str, list[int]] = defaultdict(list)
         self._light_pairs: set[str] = set()
+        # Each name's light units in 64 bits, a bit per light unit (assigned in turn, so that
+        # units share bits): a query's light words rule out most names at once.
+        light_bits: dict[str, int] = {}
+        signatures = array("Q")
         for number, (name, name_units) in enumerate(zip(self.names, self._units, strict=True)):
             weights = self.name_weights[number]
             light_n = sum(w for t, w in zip(name, weights, strict=True) if t in light_tokens)
@@ -278,8 +282,10 @@ class NameIndex:
                 - gains[number] / KEY_THRESHOLD
             )
             keys.append(key)
+            signature = 0
             for start, end, text in name_units:
                 if all(t in light_tokens for t in name[start:end]):
+                    signature |= light_bits.setdefault(text, 1 << len(light_bits) % 64)
                     light[text].append((key, number))
                     light_max[text] = max(light_max[text], light_n)
                     unit_weight = sum(weights[start:end])
@@ -292,6 +298,7 @@ class NameIndex:
                         doubled.add(number)
                     posting.append(number)
                     heavy_weight[text] = max(heavy_weight[text], sum(weights[start:end]))
+            signatures.append(signature)
             if self._containable[number] and all(t in light_tokens for t in name):
                 # Only such a name can stand whole inside a query that reaches it through
                 # light units alone; then its rarest token is matched, as a token or in a pair.
@@ -308,6 +315,8 @@ class NameIndex:
                 numbers.sort(key=key_of)  # (stable: names of one key stay in order)
             self._heavy[text] = tuple(numbers)
         self._light_weight_max = max(light_weights, default=0.0)
+        self._light_bits = light_bits
+        self._light_signatures = signatures
         self._doubled: frozenset[int] = frozenset(doubled)
         #: The most a heavy unit weighs in any name holding it (a pair may split differently).
         self._heavy_weight: dict[str, float] = dict(heavy_weight)
@@ -355,19 +364,11 @@ class NameIndex:
         light words make up the rest. Three lists, sorted like the posting: names with
         neither light words nor initials (*plain*: their score is bounded by that one
         match's similarity), names that need no light word matched (the others of those),
-        and names that need one of their light units found. For the last, each name's light
-        units are summed up in a 64-bit signature (a bit per light unit, assigned in turn),
-        so that a query's light words rule most of them out at once.
+        and names that need one of their light units found.
         """
         containable, initialled = self._containable, self._initialled
         totals, light_weight = self._bound_totals, self._light_weight
-        self._light_bits: dict[str, int] = {
-            text: 1 << (i % 64) for i, text in enumerate(sorted(self._light))
-        }
-        signatures = array("Q", bytes(8 * len(self.names)))
-        self._light_signatures = signatures
         self._apart: dict[str, tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]] = {}
-        light_bits = self._light_bits
         for text, numbers in self._heavy.items():
             if len(numbers) < shortest:
                 continue
@@ -387,25 +388,22 @@ class NameIndex:
                         plain.append(number)
                 elif short <= light_n:
                     with_light.append(number)
-                    if not signatures[number]:
-                        signature = 0
-                        for _, _, unit in self._units[number]:
-                            signature |= light_bits.get(unit, 0)
-                        signatures[number] = signature
             self._apart[text] = (tuple(plain), tuple(whole), tuple(with_light))
 
-    def _contained_past_cut(
-        self, word: str, cut: float, light_signature: int, *, plain: bool
+    def _past_cut(
+        self, word: str, cut: float, light_signature: int, *, plain: bool, query_inside: bool
     ) -> tuple[int, ...] | None:
-        """The names of ``word``'s posting past ``cut`` (their key) that it may lift by
-        containment; None for a posting too short to keep them apart (see
-        :data:`CONTAINED_APART`).
+        """The names of ``word``'s posting past ``cut`` (their key) that it may still lift to
+        the threshold, by containment; None for a posting too short to keep them apart (see
+        :data:`CONTAINED_APART`), which the caller reads on.
 
-        Left out: names that need a light unit the query did not find (by signature), and
-        plain names unless ``plain``. The caller leaves those out when the word was found with
-        a similarity ``s`` such that ``CONTAINMENT_SCORE * s`` falls short of the threshold and
-        the query has no initials: aligned only through this word, each of their words at no
-        more than ``s``, such names are bounded below the threshold by
+        Those are the names the unit holds whole but for light words the query found (by
+        signature), and, when ``query_inside`` (the query may stand inside a name holding
+        this unit and light units of the query), every name with a light unit the query
+        found. Plain names are left out unless ``plain``. The caller leaves them out when the
+        word was found with a similarity ``s`` such that ``CONTAINMENT_SCORE * s`` falls short
+        of the threshold and the query has no initials: aligned only through this word, each
+        of their words at no more than ``s``, such names are bounded below the threshold by
         :func:`~partyscreen.scoring.similarity_bound`, contained or not (the symmetric bound
         failed at the cut). Another query unit that finds the word more closely reads them.
         """
@@ -414,16 +412,30 @@ class NameIndex:
             return None
         plain_names, whole, with_light = lists
         key = self._keys.__getitem__
-        found = whole[bisect_right(whole, cut, key=key) :]
-        if plain and plain_names:
-            found += plain_names[bisect_right(plain_names, cut, key=key) :]
-        if with_light and light_signature:
-            signatures = self._light_signatures
-            found += tuple(
+        signatures = self._light_signatures
+        if query_inside:
+            heavy = self._heavy[word]
+            found = tuple(
                 number
-                for number in with_light[bisect_right(with_light, cut, key=key) :]
+                for number in heavy[bisect_right(heavy, cut, key=key) :]
                 if signatures[number] & light_signature
             )
+            # (The names needing a light unit found are among those; the others not yet.)
+            found += tuple(
+                number
+                for number in whole[bisect_right(whole, cut, key=key) :]
+                if not signatures[number] & light_signature
+            )
+        else:
+            found = whole[bisect_right(whole, cut, key=key) :]
+            if with_light and light_signature:
+                found += tuple(
+                    number
+                    for number in with_light[bisect_right(with_light, cut, key=key) :]
+                    if signatures[number] & light_signature
+                )
+        if plain and plain_names:
+            found += plain_names[bisect_right(plain_names, cut, key=key) :]
         return found
 
     def __len__(self) -> int:
@@ -625,7 +637,7 @@ class NameIndex:
         slack = threshold * query_least - _EPSILON - 2 * gain - listed_gain
 
         chosen: set[int] = set()  # names to align and bound in full
-        light_signature = 0  # the light units found, for _contained_past_cut
+        light_signature = 0  # the light units found, for _past_cut
         for word in light_found:
             light_signature |= self._light_bits[word]
         # Names reached through heavy units or light units within the cut, with bounds on the
@@ -636,7 +648,7 @@ class NameIndex:
         postings: list[tuple[Sequence[int], float, float]] = []
         # The rest of each heavy posting: names that cannot reach the threshold through that
         # unit alone, read only for the names found in another posting too (but for those
-        # read apart, as _contained_past_cut gives them).
+        # read apart, as _past_cut gives them).
         tails: list[tuple[Sequence[int], float, float, set[int] | None]] = []
         by_word: dict[str, list[tuple[int, int, int, float, bool]]] = defaultdict(list)
         # For whole_query: which query tokens each word found covers, and the names of each.
@@ -665,30 +677,35 @@ class NameIndex:
                 if heavy:
                     name_part = self._heavy_weight[word]
                     read_apart: set[int] | None = None
-                    if query_inside and query_part + light_q >= query_whole:
-                        split = len(heavy)  # the query may stand inside any of them
-                    else:
-                        cut = self._heavy_cutoff(
-                            query_part + name_part + light_q - slack, threshold
+                    # Past the cut only containment can lift a name through this unit alone:
+                    # the query's, if it may stand inside names holding the unit and light
+                    # units (if the unit alone covers it, inside any of them), or the name's.
+                    query_in = query_inside and query_part + light_q >= query_whole
+                    cut = self._heavy_cutoff(query_part + name_part + light_q - slack, threshold)
+                    split = bisect_right(heavy, cut, key=name_keys.__getitem__)
+                    if query_in and query_part >= query_whole:
+                        split = len(heavy)
+                    elif split < len(heavy) and (
+                        query_in or (contained and cut < name_part + _EPSILON)
+                    ):
+                        apart = self._past_cut(
+                            word,
+                            cut,
+                            light_signature,
+                            plain=bool(initials) or CONTAINMENT_SCORE * sim >= threshold - _EPSILON,
+                            query_inside=query_in,
                         )
-                        split = bisect_right(heavy, cut, key=name_keys.__getitem__)
-                        if contained and split < len(heavy) and cut < name_part + _EPSILON:
-                            # Past the cut only containment can lift a name through this
-                            # unit, and only a name it holds whole but for light words.
-                            apart = self._contained_past_cut(
-                                word,
-                                cut,
-                                light_signature,
-                                plain=bool(initials)
-                                or CONTAINMENT_SCORE * sim >= threshold - _EPSILON,
-                            )
-                            if apart is None:  # a short posting: read on to where it may
-                                split = bisect_right(
+                        if apart is None:  # a short posting: read on as far as it may
+                            split = (
+                                len(heavy)
+                                if query_in
+                                else bisect_right(
                                     heavy, name_part + _EPSILON, key=name_keys.__getitem__
                                 )
-                            elif apart:
-                                postings.append((apart, query_part, name_part))
-                                read_apart = set(apart)
+                            )
+                        elif apart:
+                            postings.append((apart, query_part, name_part))
+                            read_apart = set(apart)
                     postings.append((heavy[:split], query_part, name_part))
                     if split < len(heavy):
                         tails.append((heavy[split:], query_part, name_part, read_apart))

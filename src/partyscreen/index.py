@@ -285,7 +285,10 @@ class NameIndex:
             signature = 0
             for start, end, text in name_units:
                 if all(t in light_tokens for t in name[start:end]):
-                    signature |= light_bits.setdefault(text, 1 << len(light_bits) % 64)
+                    bit = light_bits.get(text)
+                    if bit is None:
+                        bit = light_bits[text] = 1 << len(light_bits) % 64
+                    signature |= bit
                     light[text].append((key, number))
                     light_max[text] = max(light_max[text], light_n)
                     unit_weight = sum(weights[start:end])
@@ -369,6 +372,7 @@ class NameIndex:
         containable, initialled = self._containable, self._initialled
         totals, light_weight = self._bound_totals, self._light_weight
         self._apart: dict[str, tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]] = {}
+        self._apart_from = shortest
         for text, numbers in self._heavy.items():
             if len(numbers) < shortest:
                 continue
@@ -392,10 +396,10 @@ class NameIndex:
 
     def _past_cut(
         self, word: str, cut: float, light_signature: int, *, plain: bool, query_inside: bool
-    ) -> tuple[int, ...] | None:
+    ) -> tuple[int, ...]:
         """The names of ``word``'s posting past ``cut`` (their key) that it may still lift to
-        the threshold, by containment; None for a posting too short to keep them apart (see
-        :data:`CONTAINED_APART`), which the caller reads on.
+        the threshold, by containment, for a posting long enough to keep them apart (see
+        :data:`CONTAINED_APART`; the caller reads shorter ones on).
 
         Those are the names the unit holds whole but for light words the query found (by
         signature), and, when ``query_inside`` (the query may stand inside a name holding
@@ -407,10 +411,7 @@ class NameIndex:
         :func:`~partyscreen.scoring.similarity_bound`, contained or not (the symmetric bound
         failed at the cut). Another query unit that finds the word more closely reads them.
         """
-        lists = self._apart.get(word)
-        if lists is None:
-            return None
-        plain_names, whole, with_light = lists
+        plain_names, whole, with_light = self._apart[word]
         key = self._keys.__getitem__
         signatures = self._light_signatures
         if query_inside:
@@ -638,6 +639,7 @@ class NameIndex:
 
         chosen: set[int] = set()  # names to align and bound in full
         light_signature = 0  # the light units found, for _past_cut
+        apart_from = self._apart_from
         for word in light_found:
             light_signature |= self._light_bits[word]
         # Names reached through heavy units or light units within the cut, with bounds on the
@@ -682,30 +684,28 @@ class NameIndex:
                     # units (if the unit alone covers it, inside any of them), or the name's.
                     query_in = query_inside and query_part + light_q >= query_whole
                     cut = self._heavy_cutoff(query_part + name_part + light_q - slack, threshold)
-                    split = bisect_right(heavy, cut, key=name_keys.__getitem__)
-                    if query_in and query_part >= query_whole:
+                    if query_in and (query_part >= query_whole or len(heavy) < apart_from):
                         split = len(heavy)
-                    elif split < len(heavy) and (
-                        query_in or (contained and cut < name_part + _EPSILON)
-                    ):
-                        apart = self._past_cut(
-                            word,
-                            cut,
-                            light_signature,
-                            plain=bool(initials) or CONTAINMENT_SCORE * sim >= threshold - _EPSILON,
-                            query_inside=query_in,
-                        )
-                        if apart is None:  # a short posting: read on as far as it may
-                            split = (
-                                len(heavy)
-                                if query_in
-                                else bisect_right(
-                                    heavy, name_part + _EPSILON, key=name_keys.__getitem__
-                                )
+                    elif len(heavy) < apart_from:  # a short posting: read on as far as it may
+                        if contained:
+                            cut = max(cut, name_part + _EPSILON)
+                        split = bisect_right(heavy, cut, key=name_keys.__getitem__)
+                    else:
+                        split = bisect_right(heavy, cut, key=name_keys.__getitem__)
+                        if split < len(heavy) and (
+                            query_in or (contained and cut < name_part + _EPSILON)
+                        ):
+                            apart = self._past_cut(
+                                word,
+                                cut,
+                                light_signature,
+                                plain=bool(initials)
+                                or CONTAINMENT_SCORE * sim >= threshold - _EPSILON,
+                                query_inside=query_in,
                             )
-                        elif apart:
-                            postings.append((apart, query_part, name_part))
-                            read_apart = set(apart)
+                            if apart:
+                                postings.append((apart, query_part, name_part))
+                                read_apart = set(apart)
                     postings.append((heavy[:split], query_part, name_part))
                     if split < len(heavy):
                         tails.append((heavy[split:], query_part, name_part, read_apart))

@@ -92,8 +92,8 @@ KEY_THRESHOLD = 0.75
 #: through that unit, and most names there cannot be contained at all; reading them all had
 #: made two thirds of the names a query reached on a million names. Shorter postings are read
 #: on whole to the containment cut: a few names, for no memory. On a million names 12,951
-#: postings hold 128 names or more (2.1 million entries), and only 6,000 entries are in
-#: postings of 16 to 127.
+#: postings hold 128 names or more (2.1 million entries), and postings of 16 to 127 names
+#: hold 7,250 entries in all.
 CONTAINED_APART = 64
 
 #: An alignment's similarity.

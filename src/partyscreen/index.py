@@ -55,7 +55,7 @@ from partyscreen.scoring import (
     typo_needs_support,
     units,
 )
-from partyscreen.vocabulary import SPELLINGS
+from partyscreen.vocabulary import ORDINARY_WORDS, SPELLINGS
 from partyscreen.weights import GENERIC_WEIGHT, TokenWeights
 
 __all__ = [
@@ -644,23 +644,33 @@ class NameIndex:
             light_signature |= self._light_bits[word]
         # Names reached through heavy units or light units within the cut, with bounds on the
         # weight matched in the query and in the name: each unit found adds what it can weigh
-        # in the query and the most it weighs in a name.
-        reached: dict[int, list[float]] = {}  # [weight matched in the query, in the name]
-        # The postings read, each with what it adds in the query and in a name.
-        postings: list[tuple[Sequence[int], float, float]] = []
+        # in the query and the most it weighs in a name; and the same at the similarity it
+        # was found with, as similarity_bound counts it (whole where the score may count it
+        # whole: a match of an ordinary word; and for all, when the query has initials).
+        reached: dict[int, list[float]] = {}  # [in the query, in the name, the same weighed]
+        # The postings read, each with what it adds in the query and in a name, unweighed and
+        # weighed.
+        postings: list[tuple[Sequence[int], float, float, float, float]] = []
         # The rest of each heavy posting: names that cannot reach the threshold through that
         # unit alone, read only for the names found in another posting too (but for those
         # read apart, as _past_cut gives them).
-        tails: list[tuple[Sequence[int], float, float, set[int] | None]] = []
+        tails: list[tuple[Sequence[int], float, float, float, float, set[int] | None]] = []
+        weigh = not initials  # (with initials, the mask bound alone applies: see below)
         by_word: dict[str, list[tuple[int, int, int, float, bool]]] = defaultdict(list)
         # For whole_query: which query tokens each word found covers, and the names of each.
         covers: dict[str, int] = defaultdict(int)
         per_token: list[list[tuple[int, ...]]] = [[] for _ in query] if whole_query else []
-        for (qs, qe, _), found in zip(query_units, matches, strict=True):
+        for (qs, qe, q_text), found in zip(query_units, matches, strict=True):
             query_part = sum(q_weights[qs:qe])
+            ordinary = q_text in ORDINARY_WORDS
             for word, dist, sim in found:
                 if qe - qs == 2 and dist > PAIR_MAX_EDITS:
                     continue  # a pair read as one word only matches exactly
+                factor = (
+                    sim
+                    if weigh and sim < 1.0 and not ordinary and word not in ORDINARY_WORDS
+                    else 1.0
+                )
                 short = dist > 0 and qe - qs == 1 and typo_needs_support(query[qs], word)
                 by_word[word].append((qs, qe, dist, sim, short))
                 heavy = self._heavy.get(word, ())
@@ -704,11 +714,36 @@ class NameIndex:
                                 query_inside=query_in,
                             )
                             if apart:
-                                postings.append((apart, query_part, name_part))
+                                postings.append(
+                                    (
+                                        apart,
+                                        query_part,
+                                        name_part,
+                                        factor * query_part,
+                                        factor * name_part,
+                                    )
+                                )
                                 read_apart = set(apart)
-                    postings.append((heavy[:split], query_part, name_part))
+                    postings.append(
+                        (
+                            heavy[:split],
+                            query_part,
+                            name_part,
+                            factor * query_part,
+                            factor * name_part,
+                        )
+                    )
                     if split < len(heavy):
-                        tails.append((heavy[split:], query_part, name_part, read_apart))
+                        tails.append(
+                            (
+                                heavy[split:],
+                                query_part,
+                                name_part,
+                                factor * query_part,
+                                factor * name_part,
+                                read_apart,
+                            )
+                        )
                 if light is None:
                     continue
                 if qe - qs == 1 and word not in self._light_pairs:
@@ -716,26 +751,35 @@ class NameIndex:
                 else:
                     part = query_part
                 keys, numbers, _ = light
+                name_part = self._light_unit_weight[word]
                 postings.append(
-                    (numbers[: bisect_right(keys, cutoff)], part, self._light_unit_weight[word])
+                    (
+                        numbers[: bisect_right(keys, cutoff)],
+                        part,
+                        name_part,
+                        factor * part,
+                        factor * name_part,
+                    )
                 )
                 if contained:
                     chosen.update(self._anchors.get(word, ()))
         get = reached.get
-        for numbers_read, part, name_part in postings:
+        for numbers_read, part, name_part, part_w, name_part_w in postings:
             for number in numbers_read:
                 acc = get(number)
                 if acc is None:
-                    reached[number] = [part, name_part]
+                    reached[number] = [part, name_part, part_w, name_part_w]
                 else:
                     acc[0] += part
                     acc[1] += name_part
+                    acc[2] += part_w
+                    acc[3] += name_part_w
         if tails:
             # A name in a tail needs another posting: one read above, or another tail. (Set
             # operations, at C speed: most names of the tails are in no other posting.)
             seen: set[int] = set()
             again: set[int] = set()
-            for numbers_read, _, _, _ in tails:
+            for numbers_read, *_ in tails:
                 again.update(seen.intersection(numbers_read))
                 seen.update(numbers_read)
             again.update(reached.keys() & seen)
@@ -744,7 +788,7 @@ class NameIndex:
             twice = self._doubled.intersection(seen)
             again.update(twice)
             if again:
-                for numbers_read, part, name_part, read_apart in tails:
+                for numbers_read, part, name_part, part_w, name_part_w, read_apart in tails:
                     mine = again.intersection(numbers_read)
                     if read_apart:
                         mine -= read_apart  # (added with the postings read)
@@ -752,10 +796,17 @@ class NameIndex:
                         times = numbers_read.count(number) if twice and number in twice else 1
                         acc = get(number)
                         if acc is None:
-                            reached[number] = [part * times, name_part * times]
+                            reached[number] = [
+                                part * times,
+                                name_part * times,
+                                part_w * times,
+                                name_part_w * times,
+                            ]
                         else:
                             acc[0] += part * times
                             acc[1] += name_part * times
+                            acc[2] += part_w * times
+                            acc[3] += name_part_w * times
         if per_token:
             # Names holding every query word: the query may stand whole inside them. They are
             # among the names of the query word with the fewest; keep those that cover all.
@@ -773,7 +824,8 @@ class NameIndex:
         # all its light weight and the query's light part; only when that could be enough are
         # its light units looked at. A side matched whole (containment) has matched at least
         # what it weighs.
-        for number, (matched, matched_name) in reached.items():
+        initialled = self._initialled
+        for number, (matched, matched_name, matched_w, matched_name_w) in reached.items():
             if number in chosen:
                 continue
             name_total = totals[number]
@@ -802,7 +854,25 @@ class NameIndex:
                 if extra:
                     matched += light_q
                     matched_name += extra
-            if (
+                    matched_w += light_q
+                    matched_name_w += extra
+            if weigh and number not in initialled:
+                # Without initials on either side the score is bounded by similarity_bound,
+                # which the weighed sums bound: the name contained counts its coverage at the
+                # similarities, and the symmetric score its words at theirs.
+                if (
+                    (
+                        contained
+                        and containable[number]
+                        and matched_name >= name_total - _EPSILON
+                        and CONTAINMENT_SCORE * matched_name_w
+                        >= (threshold - _EPSILON) * name_total
+                    )
+                    or (query_inside and matched >= query_whole)
+                    or matched_w + matched_name_w >= slack + threshold * name_total
+                ):
+                    chosen.add(number)
+            elif (
                 (contained and containable[number] and matched_name >= name_total - _EPSILON)
                 or (query_inside and matched >= query_whole)
                 or matched + matched_name >= slack + threshold * name_total
@@ -811,7 +881,6 @@ class NameIndex:
 
         out: dict[int, list[Alignment]] = {}
         units_of, name_weights, totals = self._units, self.name_weights, self.name_totals
-        initialled = self._initialled
         whole_q = (1 << len(query)) - 1
         for number in chosen:
             found_here: list[Alignment] = []

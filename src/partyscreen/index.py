@@ -824,7 +824,7 @@ class NameIndex:
         # all its light weight and the query's light part; only when that could be enough are
         # its light units looked at. A side matched whole (containment) has matched at least
         # what it weighs.
-        initialled = self._initialled
+        initialled, signatures = self._initialled, self._light_signatures
         for number, (matched, matched_name, matched_w, matched_name_w) in reached.items():
             if number in chosen:
                 continue
@@ -841,21 +841,23 @@ class NameIndex:
                     or matched + light_q + matched_name + light_n >= slack + threshold * name_total
                 ):
                     continue
-                # Its light units were not read: weigh those the query found, if any.
-                weights = self.name_weights[number]
-                extra = 0.0
-                for start, end, text in self._units[number]:
-                    if text in light_found:
-                        extra += (
-                            weights[start]
-                            if end - start == 1
-                            else weights[start] + weights[start + 1]
-                        )
-                if extra:
-                    matched += light_q
-                    matched_name += extra
-                    matched_w += light_q
-                    matched_name_w += extra
+                # Its light units were not read: weigh those the query found, if any (none,
+                # when its signature and the query's share no bit).
+                if signatures[number] & light_signature:
+                    weights = self.name_weights[number]
+                    extra = 0.0
+                    for start, end, text in self._units[number]:
+                        if text in light_found:
+                            extra += (
+                                weights[start]
+                                if end - start == 1
+                                else weights[start] + weights[start + 1]
+                            )
+                    if extra:
+                        matched += light_q
+                        matched_name += extra
+                        matched_w += light_q
+                        matched_name_w += extra
             if weigh and number not in initialled:
                 # Without initials on either side the score is bounded by similarity_bound,
                 # which the weighed sums bound: the name contained counts its coverage at the

@@ -12,10 +12,11 @@ compute by brute force, so no pair of strings is compared twice.
 
 With a threshold, most names are never aligned at all: postings of common words are read only
 as far as a bound allows, the names of a distinctive word's posting that this word alone
-cannot lift to the threshold are kept only when another word of the query finds them too,
-and the names reached are first bounded from the weights of the units they share before any
-alignment is built (see :class:`NameIndex`). A hypothesis test checks against brute force that
-no name reaching the threshold is lost.
+cannot lift to the threshold are kept only when another word of the query finds them too
+(or, in a long posting, when the word may hold them whole), and the names reached are first
+bounded from the weights of the units they share, at the similarities they were found with,
+before any alignment is built (see :class:`NameIndex`). A hypothesis test checks against
+brute force that no name reaching the threshold is lost.
 """
 
 from __future__ import annotations
@@ -688,6 +689,7 @@ class NameIndex:
                     continue
                 if heavy:
                     name_part = self._heavy_weight[word]
+                    parts = (query_part, name_part, factor * query_part, factor * name_part)
                     read_apart: set[int] | None = None
                     # Past the cut only containment can lift a name through this unit alone:
                     # the query's, if it may stand inside names holding the unit and light
@@ -714,36 +716,11 @@ class NameIndex:
                                 query_inside=query_in,
                             )
                             if apart:
-                                postings.append(
-                                    (
-                                        apart,
-                                        query_part,
-                                        name_part,
-                                        factor * query_part,
-                                        factor * name_part,
-                                    )
-                                )
+                                postings.append((apart, *parts))
                                 read_apart = set(apart)
-                    postings.append(
-                        (
-                            heavy[:split],
-                            query_part,
-                            name_part,
-                            factor * query_part,
-                            factor * name_part,
-                        )
-                    )
+                    postings.append((heavy[:split], *parts))
                     if split < len(heavy):
-                        tails.append(
-                            (
-                                heavy[split:],
-                                query_part,
-                                name_part,
-                                factor * query_part,
-                                factor * name_part,
-                                read_apart,
-                            )
-                        )
+                        tails.append((heavy[split:], *parts, read_apart))
                 if light is None:
                     continue
                 if qe - qs == 1 and word not in self._light_pairs:

@@ -552,6 +552,48 @@ def test_bounds_are_never_below_the_score(
             assert similarity_bound(query, name, alignments, qw, nw) >= score - 1e-9
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.lists(names, min_size=1, max_size=12), names, st.randoms(use_true_random=False))
+def test_the_query_containment_bound_is_never_below_the_query_coverage(
+    listed: list[str], query_name: str, rng: random.Random
+) -> None:
+    # Each query word at its best similarity, weighing at least the least of its own weight
+    # and those of the listed words it is aligned to (capped where ordinary): the query's
+    # coverage times CONTAINMENT_SCORE never exceeds the bound, contained or not.
+    from partyscreen.scoring import (
+        COMMON_WORD_WEIGHT,
+        CONTAINMENT_SCORE,
+        is_initial,
+        query_containment_bound,
+    )
+    from partyscreen.vocabulary import ORDINARY_WORDS
+
+    index = NameIndex([t for t in (tokens(n) for n in listed) if t])
+    query = tokens(noisy(rng, query_name)) or tokens(query_name)
+    if not len(index) or not query:
+        return
+    qw = index.weights.weights_of(query)
+    for number, alignments in index.candidates(query).items():
+        name, nw = index.names[number], index.name_weights[number]
+        if any(map(is_initial, (*query, *name))):
+            continue
+        sims = [0.0] * len(query)
+        least = [
+            min(w, COMMON_WORD_WEIGHT) if t in ORDINARY_WORDS else w
+            for t, w in zip(query, qw, strict=True)
+        ]
+        for qs, qe, cs, ce, sim in alignments:
+            for i in range(qs, qe):
+                sims[i] = max(sims[i], sim)
+            if qe - qs == 1 and ce - cs == 1:
+                least[qs] = min(least[qs], nw[cs])
+                if name[cs] in ORDINARY_WORDS:
+                    least[qs] = min(least[qs], COMMON_WORD_WEIGHT)
+        detail = score_alignment(query, name, alignments, index.weights, name_weights=nw)
+        bound = query_containment_bound(qw, least, sims)
+        assert bound >= CONTAINMENT_SCORE * detail.query_coverage - 1e-9
+
+
 def test_a_listed_initial_stands_for_one_word_of_the_query() -> None:
     weights = TokenWeights.from_token_sets(
         [("yuri", "a", "krasheninnikov"), ("petr", "i", "ivanovich"), ("ivanovich",), ("other",)]

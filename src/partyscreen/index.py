@@ -32,6 +32,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from partyscreen.scoring import (
+    COMMON_WORD_WEIGHT,
     CONFLICT_WEIGHT,
     CONTAINMENT_SCORE,
     CUT_SIMILARITY,
@@ -47,6 +48,7 @@ from partyscreen.scoring import (
     max_edits,
     may_be_cut,
     query_can_stand_inside,
+    query_containment_bound,
     same_start,
     similarity_bound,
     skeleton,
@@ -609,6 +611,37 @@ class NameIndex:
         # heavy unit of the query and is bounded with the others below.
         # Whether the query can count as contained in a name, and a name in the query.
         query_inside = contained and query_can_stand_inside(query, q_weights)
+        # The query's initials ("V." in "V. Putin") are never looked up: they only add to the
+        # names found otherwise, at most their own weight on each side (see
+        # scoring.INITIAL_SIMILARITY). Every bound below allows for that gain.
+        initials = [i for i, t in enumerate(query) if is_initial(t)]
+        # Without initials, the similarities its words were found with bound the query's
+        # containment (scoring.query_containment_bound): each word at its best, or, through
+        # one heavy unit found with a typo, that unit's words at its similarity (or a light
+        # word's, if better; a name matching them better through a heavy unit is read there).
+        found_sims: list[float] = []
+        light_sims: list[float] = []
+        least: list[float] = []
+        if query_inside and not initials:
+            found_sims = [0.0] * len(query)
+            light_sims = [0.0] * len(query)
+            least = [
+                min(low, COMMON_WORD_WEIGHT) if token in ORDINARY_WORDS else low
+                for token, low in zip(query, lowest, strict=True)
+            ]
+            for (qs, qe, _), found in zip(query_units, matches, strict=True):
+                for word, dist, sim in found:
+                    if qe - qs == 2 and dist > PAIR_MAX_EDITS:
+                        continue
+                    in_light = word in self._light
+                    for i in range(qs, qe):
+                        found_sims[i] = max(found_sims[i], sim)
+                        if in_light:
+                            light_sims[i] = max(light_sims[i], sim)
+                    if qe - qs == 1 and word in ORDINARY_WORDS:
+                        least[qs] = min(least[qs], COMMON_WORD_WEIGHT)
+            if query_containment_bound(q_weights, least, found_sims) < threshold - _EPSILON:
+                query_inside = False
         containable = self._containable
         # (An initial needs no light match: any word with its letter matches it.)
         whole_query = query_inside and (
@@ -618,10 +651,6 @@ class NameIndex:
         # One cut for every light unit of this query, so that a name inside it is reached
         # through all the light units it shares with the query.
         cutoff = self._light_cutoff(light_q, heavy_q, light_max, threshold) if pruning else 0.0
-        # The query's initials ("V." in "V. Putin") are never looked up: they only add to the
-        # names found otherwise, at most their own weight on each side (see
-        # scoring.INITIAL_SIMILARITY). Every bound below allows for that gain.
-        initials = [i for i, t in enumerate(query) if is_initial(t)]
         initial_mask = sum(1 << i for i in initials)
         initial_weight = sum(q_weights[i] for i in initials)
         gain = INITIAL_SIMILARITY * initial_weight
@@ -695,6 +724,12 @@ class NameIndex:
                     # the query's, if it may stand inside names holding the unit and light
                     # units (if the unit alone covers it, inside any of them), or the name's.
                     query_in = query_inside and query_part + light_q >= query_whole
+                    if query_in and sim < 1.0 and found_sims:
+                        sims = list(found_sims)
+                        for i in range(qs, qe):
+                            sims[i] = max(sim, light_sims[i])
+                        bound = query_containment_bound(q_weights, least, sims)
+                        query_in = bound >= threshold - _EPSILON
                     cut = self._heavy_cutoff(query_part + name_part + light_q - slack, threshold)
                     if query_in and (query_part >= query_whole or len(heavy) < apart_from):
                         split = len(heavy)

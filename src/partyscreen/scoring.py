@@ -79,6 +79,7 @@ __all__ = [
     "max_edits",
     "may_be_cut",
     "query_can_stand_inside",
+    "query_containment_bound",
     "same_start",
     "score_alignment",
     "similarity_bound",
@@ -718,6 +719,35 @@ def similarity_bound(
         ):
             bound = contained
     return min(1.0, bound)
+
+
+def query_containment_bound(
+    weights: Sequence[float], least: Sequence[float], sims: Sequence[float]
+) -> float:
+    """A bound that the containment :func:`score_alignment` gives a query without initials
+    never exceeds, its words matched at no more than ``sims`` (0 for a word not matched), each
+    word matched inexactly weighing at least ``least`` (the least of its own weight and those
+    of the listed words it may be matched to, and no more than :data:`COMMON_WORD_WEIGHT` where
+    one of those or the word is an ordinary word, as the score may cap it).
+
+    The score's query coverage is a mean of its words' similarities weighed by their weights.
+    Words found exactly count at most whole, at most at their own weights (a lower weight
+    never raises a mean of values at most 1 that holds them at 1). The others are at most the
+    best of their similarities, ``top``, and at that similarity weighing them less only
+    raises the mean: it is at most ``(top * spread + full) / (spread + full)``, ``spread``
+    their least weights and ``full`` the others' own. (A listed initial only ever takes
+    containment away from the query, and the query's own initials are left to the caller.)
+    """
+    full = spread = top = 0.0
+    for weight, low, sim in zip(weights, least, sims, strict=True):
+        if sim >= 1.0:
+            full += weight
+        else:
+            spread += low
+            top = max(top, sim)
+    if not spread:
+        return CONTAINMENT_SCORE
+    return CONTAINMENT_SCORE * (top * spread + full) / (spread + full)
 
 
 def supported(

@@ -259,6 +259,7 @@ class NameIndex:
             tuple(units(name)) for name in self.names
         )
         heavy: dict[str, list[int]] = defaultdict(list)
+        initialled_heavy: dict[str, list[int]] = defaultdict(list)  # (see candidates())
         # Names with two heavy units of one text (a pair "a bb" and a token "abb"): one query
         # unit matches both, so one posting adds to such a name twice.
         doubled: set[int] = set()
@@ -303,6 +304,8 @@ class NameIndex:
                     if posting and posting[-1] == number:
                         doubled.add(number)
                     posting.append(number)
+                    if gains[number]:
+                        initialled_heavy[text].append(number)
                     heavy_weight[text] = max(heavy_weight[text], sum(weights[start:end]))
             signatures.append(signature)
             if self._containable[number] and all(t in light_tokens for t in name):
@@ -320,6 +323,10 @@ class NameIndex:
             if len(numbers) > 1:
                 numbers.sort(key=key_of)  # (stable: names of one key stay in order)
             self._heavy[text] = tuple(numbers)
+        #: The names with initials of each heavy posting that has any, in the posting's order.
+        self._initialled_heavy: dict[str, tuple[int, ...]] = {
+            text: tuple(sorted(numbers, key=key_of)) for text, numbers in initialled_heavy.items()
+        }
         self._light_weight_max = max(light_weights, default=0.0)
         self._light_bits = light_bits
         self._light_signatures = signatures
@@ -668,6 +675,7 @@ class NameIndex:
         slack = threshold * query_least - _EPSILON - 2 * gain - listed_gain
 
         chosen: set[int] = set()  # names to align and bound in full
+        initialled_heavy = self._initialled_heavy
         light_signature = 0  # the light units found, for _past_cut
         apart_from = self._apart_from
         for word in light_found:
@@ -730,7 +738,16 @@ class NameIndex:
                             sims[i] = max(sim, light_sims[i])
                         bound = query_containment_bound(q_weights, least, sims)
                         query_in = bound >= threshold - _EPSILON
-                    cut = self._heavy_cutoff(query_part + name_part + light_q - slack, threshold)
+                    # The symmetric bound: names without initials are chosen on the sums
+                    # weighed by similarity; those with initials on the sums unweighed, so
+                    # they are read on to the cut of those (see below).
+                    matched_here = query_part + name_part
+                    cut = self._heavy_cutoff(factor * matched_here + light_q - slack, threshold)
+                    initialled_cut = (
+                        self._heavy_cutoff(matched_here + light_q - slack, threshold)
+                        if factor < 1.0 and word in initialled_heavy
+                        else None
+                    )
                     if query_in and (query_part >= query_whole or len(heavy) < apart_from):
                         split = len(heavy)
                     elif len(heavy) < apart_from:  # a short posting: read on as far as it may
@@ -753,6 +770,18 @@ class NameIndex:
                             if apart:
                                 postings.append((apart, *parts))
                                 read_apart = set(apart)
+                    if initialled_cut is not None and initialled_cut > cut and split < len(heavy):
+                        held = initialled_heavy[word]
+                        past = held[
+                            bisect_right(held, cut, key=name_keys.__getitem__) : bisect_right(
+                                held, initialled_cut, key=name_keys.__getitem__
+                            )
+                        ]
+                        if read_apart:
+                            past = tuple(n for n in past if n not in read_apart)
+                        if past:
+                            postings.append((past, *parts))
+                            read_apart = set(past) if read_apart is None else read_apart | set(past)
                     postings.append((heavy[:split], *parts))
                     if split < len(heavy):
                         tails.append((heavy[split:], *parts, read_apart))

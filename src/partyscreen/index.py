@@ -268,6 +268,7 @@ class NameIndex:
         keys: list[float] = []
         light_unit_weight: dict[str, float] = defaultdict(float)
         light: dict[str, list[tuple[float, int]]] = defaultdict(list)
+        light_initialled: dict[str, list[tuple[float, int]]] = defaultdict(list)
         light_max: dict[str, float] = defaultdict(float)
         anchors: dict[str, list[int]] = defaultdict(list)
         self._light_pairs: set[str] = set()
@@ -294,6 +295,8 @@ class NameIndex:
                         bit = light_bits[text] = 1 << len(light_bits) % 64
                     signature |= bit
                     light[text].append((key, number))
+                    if gains[number]:
+                        light_initialled[text].append((key, number))
                     light_max[text] = max(light_max[text], light_n)
                     unit_weight = sum(weights[start:end])
                     light_unit_weight[text] = max(light_unit_weight[text], unit_weight)
@@ -344,6 +347,11 @@ class NameIndex:
                 tuple(n for _, n in found),
                 light_max[text],
             )
+        #: The names with initials of each light posting that has any, with their keys.
+        self._light_initialled: dict[str, tuple[tuple[float, ...], tuple[int, ...]]] = {}
+        for text, held in light_initialled.items():
+            held.sort()
+            self._light_initialled[text] = (tuple(k for k, _ in held), tuple(n for _, n in held))
         self._anchors: dict[str, tuple[int, ...]] = {k: tuple(v) for k, v in anchors.items()}
         self._set_apart_contained(contained_apart)
         self.vocabulary: frozenset[str] = frozenset(self._heavy) | frozenset(self._light)
@@ -516,22 +524,24 @@ class NameIndex:
         return ((unit, 0, 1.0),) if unit in self.vocabulary else ()
 
     @staticmethod
-    def _light_cutoff(light_q: float, heavy_q: float, light_max: float, threshold: float) -> float:
+    def _light_cutoff(lift: float, heavy_q: float, light_max: float, threshold: float) -> float:
         """Largest key a name may have and still reach ``threshold`` through light units.
 
         Such a name, of light weight ``L`` and heavy weight ``H`` (all unmatched), against a
         query whose light-matched part weighs at most ``light_q`` and whose other words
         weigh ``heavy_q``, has a symmetric score of at most
         ``(light_q + L) / (light_q + heavy_q + L + H)``. That reaches ``t`` only if
-        ``H - r * L <= r * light_q - heavy_q`` with ``r = (1 - t) / t``. The postings are
-        sorted by ``H - r0 * L`` for ``r0`` at :data:`KEY_THRESHOLD`; for ``r <= r0`` the same
-        cut holds, for ``r > r0`` it is widened by ``(r - r0) * light_max``, the largest ``L``
-        in the posting list. (Containment needs the name or the query matched whole; the
-        caller covers those apart.)
+        ``H - r * L <= r * light_q - heavy_q`` with ``r = (1 - t) / t``: ``lift`` is
+        ``r * light_q``, or less where the light words were found with typos (see
+        :meth:`candidates`). The postings are sorted by ``H - r0 * L`` for ``r0`` at
+        :data:`KEY_THRESHOLD`; for ``r <= r0`` the same cut holds, for ``r > r0`` it is
+        widened by ``(r - r0) * light_max``, the largest ``L`` in the posting list.
+        (Containment needs the name or the query matched whole; the caller covers those
+        apart.)
         """
         r = (1 - threshold) / threshold
         r0 = (1 - KEY_THRESHOLD) / KEY_THRESHOLD
-        return r * light_q - heavy_q + max(0.0, r - r0) * light_max + _EPSILON
+        return lift - heavy_q + max(0.0, r - r0) * light_max + _EPSILON
 
     def _heavy_cutoff(self, matched_over_slack: float, threshold: float) -> float:
         """Largest key a name in a heavy unit's posting may have and still reach ``threshold``
@@ -587,19 +597,26 @@ class NameIndex:
         # for weighs); in a match through a pair, its own weight.
         light_part = [0.0] * len(query)
         matched_light = [False] * len(query)
+        # Each query token's best similarity to a light word, and whether one of those is an
+        # ordinary word (the score may cap the token's weight).
+        light_sims = [0.0] * len(query)
+        light_ordinary = [False] * len(query)
         light_max = 0.0
         light_found: set[str] = set()
         for (qs, qe, _), found in zip(query_units, matches, strict=True):
-            for word, dist, _ in found:
+            for word, dist, sim in found:
                 if word not in self._light or (qe - qs == 2 and dist > PAIR_MAX_EDITS):
                     continue
                 light_max = max(light_max, self._light[word][2])
                 light_found.add(word)
                 whole = qe - qs == 2 or word in self._light_pairs
+                ordinary = word in ORDINARY_WORDS
                 for i in range(qs, qe):
                     matched_light[i] = True
                     part = q_weights[i] if whole else min(q_weights[i], weight(word))
                     light_part[i] = max(light_part[i], part)
+                    light_sims[i] = max(light_sims[i], sim)
+                    light_ordinary[i] = light_ordinary[i] or ordinary
         light_q = sum(light_part)
         heavy_q = sum(w for w, m in zip(q_weights, matched_light, strict=True) if not m)
         query_total = sum(q_weights)
@@ -627,11 +644,9 @@ class NameIndex:
         # one heavy unit found with a typo, that unit's words at its similarity (or a light
         # word's, if better; a name matching them better through a heavy unit is read there).
         found_sims: list[float] = []
-        light_sims: list[float] = []
         least: list[float] = []
         if query_inside and not initials:
             found_sims = [0.0] * len(query)
-            light_sims = [0.0] * len(query)
             least = [
                 min(low, COMMON_WORD_WEIGHT) if token in ORDINARY_WORDS else low
                 for token, low in zip(query, lowest, strict=True)
@@ -640,11 +655,8 @@ class NameIndex:
                 for word, dist, sim in found:
                     if qe - qs == 2 and dist > PAIR_MAX_EDITS:
                         continue
-                    in_light = word in self._light
                     for i in range(qs, qe):
                         found_sims[i] = max(found_sims[i], sim)
-                        if in_light:
-                            light_sims[i] = max(light_sims[i], sim)
                     if qe - qs == 1 and word in ORDINARY_WORDS:
                         least[qs] = min(least[qs], COMMON_WORD_WEIGHT)
             if query_containment_bound(q_weights, least, found_sims) < threshold - _EPSILON:
@@ -656,18 +668,44 @@ class NameIndex:
             or all(m or is_initial(t) for t, m in zip(query, matched_light, strict=True))
         )
         # One cut for every light unit of this query, so that a name inside it is reached
-        # through all the light units it shares with the query.
-        cutoff = self._light_cutoff(light_q, heavy_q, light_max, threshold) if pruning else 0.0
+        # through all the light units it shares with the query. A name reached through
+        # light units alone, without initials, has each query token at no more than its best
+        # light similarity s, weighing between the least it may weigh (the lowest of its
+        # words found, capped where ordinary) and its light part: its term of the symmetric
+        # score less the threshold, (s - t) * weight, is at most what it is at one of those.
+        # Names with initials keep the cut of whole matches (their alignments are weighed
+        # apart), and are read on to it.
+        cutoff = cutoff_initialled = 0.0
+        if pruning:
+            lift = (1 - threshold) / threshold * light_q
+            cutoff = cutoff_initialled = self._light_cutoff(lift, heavy_q, light_max, threshold)
+            if not initials and any(
+                m and s < 1.0 for m, s in zip(matched_light, light_sims, strict=True)
+            ):
+                lift = 0.0
+                for i, m in enumerate(matched_light):
+                    if not m:
+                        continue
+                    s = light_sims[i]
+                    if s >= threshold:
+                        lift += (s - threshold) * light_part[i]
+                    elif light_ordinary[i] or query[i] in ORDINARY_WORDS:
+                        lift += (s - threshold) * min(lowest[i], COMMON_WORD_WEIGHT)
+                    else:
+                        lift += (s - threshold) * lowest[i]
+                cutoff = self._light_cutoff(lift / threshold, heavy_q, light_max, threshold)
         initial_mask = sum(1 << i for i in initials)
         initial_weight = sum(q_weights[i] for i in initials)
         gain = INITIAL_SIMILARITY * initial_weight
         if pruning and gain:
             cutoff += 2 * gain / threshold
+            cutoff_initialled += 2 * gain / threshold
         # A name's own initials: its key and bound total allow for their gain at
         # KEY_THRESHOLD; a lower threshold needs more.
         listed_gain = self._initial_gain_max * max(0.0, 1.0 - threshold / KEY_THRESHOLD)
         if pruning and listed_gain:
             cutoff += listed_gain / threshold
+            cutoff_initialled += listed_gain / threshold
 
         light_weight, totals, name_keys = self._light_weight, self._bound_totals, self._keys
         query_whole = query_least - _EPSILON - initial_weight  # initials aligned count whole
@@ -675,7 +713,7 @@ class NameIndex:
         slack = threshold * query_least - _EPSILON - 2 * gain - listed_gain
 
         chosen: set[int] = set()  # names to align and bound in full
-        initialled_heavy = self._initialled_heavy
+        initialled_heavy, light_initialled = self._initialled_heavy, self._light_initialled
         light_signature = 0  # the light units found, for _past_cut
         apart_from = self._apart_from
         for word in light_found:
@@ -793,15 +831,14 @@ class NameIndex:
                     part = query_part
                 keys, numbers, _ = light
                 name_part = self._light_unit_weight[word]
-                postings.append(
-                    (
-                        numbers[: bisect_right(keys, cutoff)],
-                        part,
-                        name_part,
-                        factor * part,
-                        factor * name_part,
+                parts = (part, name_part, factor * part, factor * name_part)
+                postings.append((numbers[: bisect_right(keys, cutoff)], *parts))
+                if cutoff_initialled > cutoff and word in light_initialled:
+                    held_keys, held = light_initialled[word]
+                    start = bisect_right(held_keys, cutoff)
+                    postings.append(
+                        (held[start : bisect_right(held_keys, cutoff_initialled)], *parts)
                     )
-                )
                 if contained:
                     chosen.update(self._anchors.get(word, ()))
         get = reached.get
@@ -871,7 +908,9 @@ class NameIndex:
                 continue
             name_total = totals[number]
             light_n = light_weight[number]
-            if name_keys[number] > cutoff and light_n:
+            key = name_keys[number]
+            # (Names with initials were read on to their own cut.)
+            if key > cutoff and light_n and (key > cutoff_initialled or number not in initialled):
                 if not (
                     (
                         contained

@@ -639,28 +639,6 @@ class NameIndex:
         # names found otherwise, at most their own weight on each side (see
         # scoring.INITIAL_SIMILARITY). Every bound below allows for that gain.
         initials = [i for i, t in enumerate(query) if is_initial(t)]
-        # Without initials, the similarities its words were found with bound the query's
-        # containment (scoring.query_containment_bound): each word at its best, or, through
-        # one heavy unit found with a typo, that unit's words at its similarity (or a light
-        # word's, if better; a name matching them better through a heavy unit is read there).
-        found_sims: list[float] = []
-        least: list[float] = []
-        if query_inside and not initials:
-            found_sims = [0.0] * len(query)
-            least = [
-                min(low, COMMON_WORD_WEIGHT) if token in ORDINARY_WORDS else low
-                for token, low in zip(query, lowest, strict=True)
-            ]
-            for (qs, qe, _), found in zip(query_units, matches, strict=True):
-                for word, dist, sim in found:
-                    if qe - qs == 2 and dist > PAIR_MAX_EDITS:
-                        continue
-                    for i in range(qs, qe):
-                        found_sims[i] = max(found_sims[i], sim)
-                    if qe - qs == 1 and word in ORDINARY_WORDS:
-                        least[qs] = min(least[qs], COMMON_WORD_WEIGHT)
-            if query_containment_bound(q_weights, least, found_sims) < threshold - _EPSILON:
-                query_inside = False
         containable = self._containable
         # (An initial needs no light match: any word with its letter matches it.)
         whole_query = query_inside and (
@@ -770,10 +748,23 @@ class NameIndex:
                     # the query's, if it may stand inside names holding the unit and light
                     # units (if the unit alone covers it, inside any of them), or the name's.
                     query_in = query_inside and query_part + light_q >= query_whole
-                    if query_in and sim < 1.0 and found_sims:
-                        sims = list(found_sims)
+                    if query_in and sim < 1.0 and not initials and len(heavy) >= apart_from:
+                        # Without initials, the query stands inside a name holding this
+                        # unit, found with a typo, at no more than the unit's similarity (or
+                        # a light word's, if better: a name matching it better through a
+                        # heavy unit is read there), the rest of the query counted whole
+                        # (scoring.query_containment_bound). (A short posting is read on to
+                        # the names' containment cut anyway: reading it whole costs less.)
+                        sims = [1.0] * len(query)
+                        least = list(q_weights)
                         for i in range(qs, qe):
                             sims[i] = max(sim, light_sims[i])
+                            ordinary_i = query[i] in ORDINARY_WORDS or any(
+                                w in ORDINARY_WORDS for w, _, _ in matches[i]
+                            )
+                            least[i] = (
+                                min(lowest[i], COMMON_WORD_WEIGHT) if ordinary_i else lowest[i]
+                            )
                         bound = query_containment_bound(q_weights, least, sims)
                         query_in = bound >= threshold - _EPSILON
                     # The symmetric bound: names without initials are chosen on the sums

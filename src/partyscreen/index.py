@@ -13,10 +13,11 @@ compute by brute force, so no pair of strings is compared twice.
 With a threshold, most names are never aligned at all: postings of common words are read only
 as far as a bound allows, the names of a distinctive word's posting that this word alone
 cannot lift to the threshold are kept only when another word of the query finds them too
-(or, in a long posting, when the word may hold them whole), and the names reached are first
-bounded from the weights of the units they share, at the similarities they were found with,
-before any alignment is built (see :class:`NameIndex`). A hypothesis test checks against
-brute force that no name reaching the threshold is lost.
+(or, in a long posting, when the word may hold them whole); both cuts count a word found with
+a typo at its similarity. The names reached are first bounded from the weights of the units
+they share, at the similarities they were found with, before any alignment is built (see
+:class:`NameIndex`). A hypothesis test checks against brute force that no name reaching the
+threshold is lost.
 """
 
 from __future__ import annotations

@@ -531,42 +531,48 @@ def test_equally_good_units_score_alike_in_any_order() -> None:
     assert scores == [pytest.approx(0.8)] * len(scores)
 
 
+def found_at_least(
+    query: tuple[str, ...],
+    name: tuple[str, ...],
+    alignments: list[tuple[int, int, int, int, float]],
+    qw: list[float],
+    nw: tuple[float, ...],
+) -> tuple[list[float], list[float]]:
+    """Each query word's best similarity in ``alignments``, and the least it may weigh once
+    scored: its own weight, or a listed word's it is aligned to, capped where ordinary."""
+    from partyscreen.scoring import COMMON_WORD_WEIGHT
+    from partyscreen.vocabulary import ORDINARY_WORDS
+
+    sims = [0.0] * len(query)
+    least = [
+        min(w, COMMON_WORD_WEIGHT) if t in ORDINARY_WORDS else w
+        for t, w in zip(query, qw, strict=True)
+    ]
+    for qs, qe, cs, ce, sim in alignments:
+        for i in range(qs, qe):
+            sims[i] = max(sims[i], sim)
+        if qe - qs == 1 and ce - cs == 1:
+            least[qs] = min(least[qs], nw[cs])
+            if name[cs] in ORDINARY_WORDS:
+                least[qs] = min(least[qs], COMMON_WORD_WEIGHT)
+    return sims, least
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.lists(names, min_size=1, max_size=12), names, st.randoms(use_true_random=False))
 def test_bounds_are_never_below_the_score(
     listed: list[str], query_name: str, rng: random.Random
 ) -> None:
-    # upper_bound always; similarity_bound where neither side has an initial.
-    from partyscreen.scoring import is_initial, similarity_bound, upper_bound
-
-    index = NameIndex([t for t in (tokens(n) for n in listed) if t])
-    query = tokens(noisy(rng, query_name)) or tokens(query_name)
-    if not len(index) or not query:
-        return
-    qw = index.weights.weights_of(query)
-    for number, alignments in index.candidates(query).items():
-        name, nw = index.names[number], index.name_weights[number]
-        score = score_alignment(query, name, alignments, index.weights, name_weights=nw).score
-        assert upper_bound(qw, nw, alignments, query=query, name=name) >= score - 1e-9
-        if not any(map(is_initial, (*query, *name))):
-            assert similarity_bound(query, name, alignments, qw, nw) >= score - 1e-9
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.lists(names, min_size=1, max_size=12), names, st.randoms(use_true_random=False))
-def test_the_query_containment_bound_is_never_below_the_query_coverage(
-    listed: list[str], query_name: str, rng: random.Random
-) -> None:
-    # Each query word at its best similarity, weighing at least the least of its own weight
-    # and those of the listed words it is aligned to (capped where ordinary): the query's
-    # coverage times CONTAINMENT_SCORE never exceeds the bound, contained or not.
+    # upper_bound always; where neither side has an initial, similarity_bound, and
+    # query_containment_bound (each query word at its best similarity and least weight)
+    # never below the query's coverage times CONTAINMENT_SCORE, contained or not.
     from partyscreen.scoring import (
-        COMMON_WORD_WEIGHT,
         CONTAINMENT_SCORE,
         is_initial,
         query_containment_bound,
+        similarity_bound,
+        upper_bound,
     )
-    from partyscreen.vocabulary import ORDINARY_WORDS
 
     index = NameIndex([t for t in (tokens(n) for n in listed) if t])
     query = tokens(noisy(rng, query_name)) or tokens(query_name)
@@ -575,23 +581,14 @@ def test_the_query_containment_bound_is_never_below_the_query_coverage(
     qw = index.weights.weights_of(query)
     for number, alignments in index.candidates(query).items():
         name, nw = index.names[number], index.name_weights[number]
-        if any(map(is_initial, (*query, *name))):
-            continue
-        sims = [0.0] * len(query)
-        least = [
-            min(w, COMMON_WORD_WEIGHT) if t in ORDINARY_WORDS else w
-            for t, w in zip(query, qw, strict=True)
-        ]
-        for qs, qe, cs, ce, sim in alignments:
-            for i in range(qs, qe):
-                sims[i] = max(sims[i], sim)
-            if qe - qs == 1 and ce - cs == 1:
-                least[qs] = min(least[qs], nw[cs])
-                if name[cs] in ORDINARY_WORDS:
-                    least[qs] = min(least[qs], COMMON_WORD_WEIGHT)
         detail = score_alignment(query, name, alignments, index.weights, name_weights=nw)
-        bound = query_containment_bound(qw, least, sims)
-        assert bound >= CONTAINMENT_SCORE * detail.query_coverage - 1e-9
+        score = detail.score
+        assert upper_bound(qw, nw, alignments, query=query, name=name) >= score - 1e-9
+        if not any(map(is_initial, (*query, *name))):
+            assert similarity_bound(query, name, alignments, qw, nw) >= score - 1e-9
+            sims, least = found_at_least(query, name, alignments, qw, nw)
+            coverage = CONTAINMENT_SCORE * detail.query_coverage
+            assert query_containment_bound(qw, least, sims) >= coverage - 1e-9
 
 
 def test_a_listed_initial_stands_for_one_word_of_the_query() -> None:

@@ -11,13 +11,13 @@ anything with the query, the very unit alignments :func:`~partyscreen.scoring.al
 compute by brute force, so no pair of strings is compared twice.
 
 With a threshold, most names are never aligned at all: postings of common words are read only
-as far as a bound allows, the names of a distinctive word's posting that this word alone
-cannot lift to the threshold are kept only when another word of the query finds them too
-(or, in a long posting, when the word may hold them whole); both cuts count a word found with
-a typo at its similarity. The names reached are first bounded from the weights of the units
-they share, at the similarities they were found with, before any alignment is built (see
-:class:`NameIndex`). A hypothesis test checks against brute force that no name reaching the
-threshold is lost.
+as far as a bound allows, and the names of a posting that its word alone cannot lift to the
+threshold (past a distinctive word's cut, or past a common word's own within that bound) are
+kept only when another word of the query finds them too (or, in a long posting, when the word
+may hold them whole). The cuts count a word found with a typo at its similarity. The names
+reached are first bounded from the weights of the units they share, at the similarities they
+were found with, before any alignment is built (see :class:`NameIndex`). A hypothesis test
+checks against brute force that no name reaching the threshold is lost.
 """
 
 from __future__ import annotations
@@ -198,10 +198,11 @@ class NameIndex:
     or more ("al", "mohammed", "technology"); the others are *heavy*. A name that shares only
     light units with a query has all its heavy weight unmatched, which bounds its score (see
     :meth:`_light_cutoff`). So the postings of light units are sorted by a key that grows with
-    the name's heavy weight and read only as far as the bound allows, and :meth:`candidates`
-    adds two small sets the bound does not cover: names made of light words only that could
-    stand whole inside the query, kept under one *anchor* unit each, and names that hold every
-    word of the query. Heavy postings are sorted by the same key: a name beyond the cut of
+    the name's heavy weight and read only as far as the bound allows (each, past what its own
+    word can lift, only for names another posting holds too), and :meth:`candidates` adds two
+    small sets the bound does not cover: names made of light words only that could stand whole
+    inside the query, kept under one *anchor* unit each, and names that hold every word of the
+    query. Heavy postings are sorted by the same key: a name beyond the cut of
     :meth:`_heavy_cutoff` cannot reach the threshold through that unit alone, so it is kept
     only when another posting holds it too (found by set intersections, not name by name).
     That pays most on large lists, where a heavy word may be in a thousand names (see
@@ -261,8 +262,9 @@ class NameIndex:
         )
         heavy: dict[str, list[int]] = defaultdict(list)
         initialled_heavy: dict[str, list[int]] = defaultdict(list)  # (see candidates())
-        # Names with two heavy units of one text (a pair "a bb" and a token "abb"): one query
-        # unit matches both, so one posting adds to such a name twice.
+        # Names with two units of one text (a pair "a bb" and a token "abb", or "al" twice in
+        # "abd al aziz al ..."): one query unit matches both, so one posting adds to such a
+        # name twice.
         doubled: set[int] = set()
         heavy_weight: dict[str, float] = defaultdict(float)
         light_weights: list[float] = []
@@ -295,7 +297,10 @@ class NameIndex:
                     if bit is None:
                         bit = light_bits[text] = 1 << len(light_bits) % 64
                     signature |= bit
-                    light[text].append((key, number))
+                    posting_l = light[text]
+                    if posting_l and posting_l[-1][1] == number:
+                        doubled.add(number)
+                    posting_l.append((key, number))
                     if gains[number]:
                         light_initialled[text].append((key, number))
                     light_max[text] = max(light_max[text], light_n)
@@ -604,12 +609,14 @@ class NameIndex:
         light_ordinary = [False] * len(query)
         light_max = 0.0
         light_found: set[str] = set()
+        light_cover: dict[str, int] = defaultdict(int)  # the query tokens each light word covers
         for (qs, qe, _), found in zip(query_units, matches, strict=True):
             for word, dist, sim in found:
                 if word not in self._light or (qe - qs == 2 and dist > PAIR_MAX_EDITS):
                     continue
                 light_max = max(light_max, self._light[word][2])
                 light_found.add(word)
+                light_cover[word] |= (1 << qe) - (1 << qs)
                 whole = qe - qs == 2 or word in self._light_pairs
                 ordinary = word in ORDINARY_WORDS
                 for i in range(qs, qe):
@@ -654,9 +661,12 @@ class NameIndex:
         # score less the threshold, (s - t) * weight, is at most what it is at one of those.
         # Names with initials keep the cut of whole matches (their alignments are weighed
         # apart), and are read on to it.
+        # Each query token's part of that lift, for the cut of each light word (below).
         cutoff = cutoff_initialled = 0.0
+        lifts: list[float] = []
         if pruning:
             lift = (1 - threshold) / threshold * light_q
+            lifts = [(1 - threshold) / threshold * part for part in light_part]
             cutoff = cutoff_initialled = self._light_cutoff(lift, heavy_q, light_max, threshold)
             if not initials and any(
                 m and s < 1.0 for m, s in zip(matched_light, light_sims, strict=True)
@@ -667,11 +677,13 @@ class NameIndex:
                         continue
                     s = light_sims[i]
                     if s >= threshold:
-                        lift += (s - threshold) * light_part[i]
+                        term = (s - threshold) * light_part[i]
                     elif light_ordinary[i] or query[i] in ORDINARY_WORDS:
-                        lift += (s - threshold) * min(lowest[i], COMMON_WORD_WEIGHT)
+                        term = (s - threshold) * min(lowest[i], COMMON_WORD_WEIGHT)
                     else:
-                        lift += (s - threshold) * lowest[i]
+                        term = (s - threshold) * lowest[i]
+                    lift += term
+                    lifts[i] = term / threshold
                 cutoff = self._light_cutoff(lift / threshold, heavy_q, light_max, threshold)
         initial_mask = sum(1 << i for i in initials)
         initial_weight = sum(q_weights[i] for i in initials)
@@ -685,6 +697,27 @@ class NameIndex:
         if pruning and listed_gain:
             cutoff += listed_gain / threshold
             cutoff_initialled += listed_gain / threshold
+        # A name without initials reached through one light word alone matches only the
+        # query tokens that word covers; the others, unmatched, take from its score (their
+        # terms above are at most 0 then). So each light word has its own cut, for the names
+        # its posting lifts alone, no further than the one cut; the rest of the posting, to
+        # that cut, is a tail, read for the names another posting holds too (as the heavy
+        # tails below). Names with initials are read on to the one cut, as before.
+        light_cuts: dict[str, float] = {}
+        if pruning:
+            widen = (2 * gain if gain else 0.0) / threshold + (
+                listed_gain / threshold if listed_gain else 0.0
+            )
+            covered = 0  # the tokens any light word covers
+            for cover in light_cover.values():
+                covered |= cover
+            for word, cover in light_cover.items():
+                if cover == covered:  # (its own cut is the one cut)
+                    light_cuts[word] = cutoff
+                    continue
+                lift_w = sum(lifts[i] for i in range(len(query)) if cover >> i & 1)
+                cut_w = self._light_cutoff(lift_w, heavy_q, self._light[word][2], threshold)
+                light_cuts[word] = min(cutoff, cut_w + widen)
 
         light_weight, totals, name_keys = self._light_weight, self._bound_totals, self._keys
         query_whole = query_least - _EPSILON - initial_weight  # initials aligned count whole
@@ -824,7 +857,21 @@ class NameIndex:
                 keys, numbers, _ = light
                 name_part = self._light_unit_weight[word]
                 parts = (part, name_part, factor * part, factor * name_part)
-                postings.append((numbers[: bisect_right(keys, cutoff)], *parts))
+                end = bisect_right(keys, cutoff)
+                cut_w = light_cuts[word]
+                split = bisect_right(keys, cut_w, 0, end) if cut_w < cutoff else end
+                postings.append((numbers[:split], *parts))
+                if split < end:
+                    held_apart: set[int] | None = None
+                    if word in light_initialled:
+                        held_keys, held = light_initialled[word]
+                        past = held[
+                            bisect_right(held_keys, cut_w) : bisect_right(held_keys, cutoff)
+                        ]
+                        if past:
+                            postings.append((past, *parts))
+                            held_apart = set(past)
+                    tails.append((numbers[split:end], *parts, held_apart))
                 if cutoff_initialled > cutoff and word in light_initialled:
                     held_keys, held = light_initialled[word]
                     start = bisect_right(held_keys, cutoff)

@@ -724,7 +724,10 @@ class NameIndex:
         # The symmetric bound reaches the threshold when matched >= slack + threshold * total.
         slack = threshold * query_least - _EPSILON - 2 * gain - listed_gain
 
+        # What the heavy cut adds below KEY_THRESHOLD (the same for every posting).
+        heavy_widen = self._heavy_cutoff(0.0, threshold) if pruning else 0.0
         chosen: set[int] = set()  # names to align and bound in full
+        anchored: set[int] = set()  # names that may stand whole inside the query
         initialled_heavy, light_initialled = self._initialled_heavy, self._light_initialled
         light_signature = 0  # the light units found, for _past_cut
         apart_from = self._apart_from
@@ -805,9 +808,9 @@ class NameIndex:
                     # weighed by similarity; those with initials on the sums unweighed, so
                     # they are read on to the cut of those (see below).
                     matched_here = query_part + name_part
-                    cut = self._heavy_cutoff(factor * matched_here + light_q - slack, threshold)
+                    cut = (factor * matched_here + light_q - slack) / threshold + heavy_widen
                     initialled_cut = (
-                        self._heavy_cutoff(matched_here + light_q - slack, threshold)
+                        (matched_here + light_q - slack) / threshold + heavy_widen
                         if factor < 1.0 and word in initialled_heavy
                         else None
                     )
@@ -879,7 +882,21 @@ class NameIndex:
                         (held[start : bisect_right(held_keys, cutoff_initialled)], *parts)
                     )
                 if contained:
-                    chosen.update(self._anchors.get(word, ()))
+                    anchored.update(self._anchors.get(word, ()))
+        initialled, signatures = self._initialled, self._light_signatures
+        units_of = self._units
+        for number in anchored:
+            # A name of light words alone may stand whole inside the query only if the words
+            # found cover it (its alignments below are built from them; initials, on either
+            # side, may cover it too). Otherwise it is bounded like any other name reached.
+            if not initials and number not in initialled:
+                mask = 0
+                for cs, ce, text in units_of[number]:
+                    if text in by_word:
+                        mask |= (1 << ce) - (1 << cs)
+                if mask != (1 << len(self.names[number])) - 1:
+                    continue
+            chosen.add(number)
         get = reached.get
         for numbers_read, part, name_part, part_w, name_part_w in postings:
             for number in numbers_read:
@@ -941,7 +958,6 @@ class NameIndex:
         # all its light weight and the query's light part; only when that could be enough are
         # its light units looked at. A side matched whole (containment) has matched at least
         # what it weighs.
-        initialled, signatures = self._initialled, self._light_signatures
         for number, (matched, matched_name, matched_w, matched_name_w) in reached.items():
             if number in chosen:
                 continue
@@ -1001,7 +1017,7 @@ class NameIndex:
                 chosen.add(number)
 
         out: dict[int, list[Alignment]] = {}
-        units_of, name_weights, totals = self._units, self.name_weights, self.name_totals
+        name_weights, totals = self.name_weights, self.name_totals
         whole_q = (1 << len(query)) - 1
         for number in chosen:
             found_here: list[Alignment] = []

@@ -1,8 +1,9 @@
 """The candidate index: never loses a name that can reach the threshold.
 
-The index prunes with bounds (light units read only as far as a cut, heavy units read past
-their cut only for names another unit finds, heavy units summed before any alignment is built,
-anchors for names made of light words, names holding every query word). On the real lists
+The index prunes with bounds (light units read only as far as a cut, and past their own
+word's cut, like heavy units past theirs, only for names another unit finds; units summed
+before any alignment is built, anchors for names made of light words, names holding every
+query word). On the real lists
 most words are heavy; here ``common_names`` is set low so that many words are light and every
 pruning path is taken on small random lists.
 """

@@ -262,9 +262,8 @@ class NameIndex:
         )
         heavy: dict[str, list[int]] = defaultdict(list)
         initialled_heavy: dict[str, list[int]] = defaultdict(list)  # (see candidates())
-        # Names with two units of one text (a pair "a bb" and a token "abb", or "al" twice in
-        # "abd al aziz al ..."): one query unit matches both, so one posting adds to such a
-        # name twice.
+        # Names with two units of one text, heavy or light (a pair "a bb" and a token "abb"):
+        # one query unit matches both, so one posting adds to such a name twice.
         doubled: set[int] = set()
         heavy_weight: dict[str, float] = defaultdict(float)
         light_weights: list[float] = []

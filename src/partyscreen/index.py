@@ -687,15 +687,13 @@ class NameIndex:
         initial_mask = sum(1 << i for i in initials)
         initial_weight = sum(q_weights[i] for i in initials)
         gain = INITIAL_SIMILARITY * initial_weight
-        if pruning and gain:
-            cutoff += 2 * gain / threshold
-            cutoff_initialled += 2 * gain / threshold
         # A name's own initials: its key and bound total allow for their gain at
         # KEY_THRESHOLD; a lower threshold needs more.
         listed_gain = self._initial_gain_max * max(0.0, 1.0 - threshold / KEY_THRESHOLD)
-        if pruning and listed_gain:
-            cutoff += listed_gain / threshold
-            cutoff_initialled += listed_gain / threshold
+        # What the initials, the query's (on both sides) and the names', widen every light cut.
+        widen = (2 * gain + listed_gain) / threshold if pruning else 0.0
+        cutoff += widen
+        cutoff_initialled += widen
         # A name without initials reached through one light word alone matches only the
         # query tokens that word covers; the others, unmatched, take from its score (their
         # terms above are at most 0 then). So each light word has its own cut, for the names
@@ -704,9 +702,6 @@ class NameIndex:
         # tails below). Names with initials are read on to the one cut, as before.
         light_cuts: dict[str, float] = {}
         if pruning:
-            widen = (2 * gain if gain else 0.0) / threshold + (
-                listed_gain / threshold if listed_gain else 0.0
-            )
             covered = 0  # the tokens any light word covers
             for cover in light_cover.values():
                 covered |= cover

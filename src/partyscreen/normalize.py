@@ -36,6 +36,7 @@ screener keeps each entity's best score over the readings, and reads listed name
 
 from __future__ import annotations
 
+import operator
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -177,6 +178,8 @@ _PHRASE_BOUNDARY = re.compile(r"[:;()]")
 _ALNUM_WORD = re.compile(r"[A-Za-z0-9]+")
 _CASE_CHANGE = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _WORD = re.compile(r"[A-Za-z]+")
+#: Where _CASE_CHANGE can split a word: a text without it has no glued word to split.
+_CASE_CHANGE_INSIDE = re.compile(r"[a-z][A-Z]|[A-Z][A-Z][a-z]")
 
 
 @attrs.frozen
@@ -299,6 +302,8 @@ def _split_glued_word(match: re.Match[str]) -> str:
 
 def _join_split_words(tokens: list[str]) -> list[str]:
     """Join two adjacent tokens that make a known word and are not both known words."""
+    if _JOINABLE_WORDS.isdisjoint(map(operator.add, tokens, tokens[1:])):
+        return tokens  # (at C speed: the common case)
     out: list[str] = []
     i = 0
     while i < len(tokens):
@@ -357,6 +362,11 @@ def _drop_acronym(tokens: list[str]) -> list[str]:
     letters happen to be the initials too ("Aabc" in "Aaaa Aabc Baaa Caaa (ABAC)") stays."""
     if len(tokens) < 4:
         return tokens
+    # The tests of the loop below that need no reading, first and at once: the acronym is a
+    # word of 3 letters or more, fewer than the other words, all of them their first letters.
+    firsts = {t[0] for t in tokens}
+    if not any(3 <= len(t) < len(tokens) and t.isalpha() and firsts.issuperset(t) for t in tokens):
+        return tokens
     stop = [t in STOPWORDS for t in tokens]
     legal = [_legal(t) for t in tokens]
     # The last token may be a legal form cut short ("Co., Lt", see _drop_legal_forms).
@@ -391,6 +401,8 @@ def _drop_acronym(tokens: list[str]) -> list[str]:
 
 
 def _join_single_letters(tokens: list[str]) -> list[str]:
+    if min(map(len, tokens), default=2) > 1:
+        return tokens  # (at C speed: the common case)
     out: list[str] = []
     run: list[str] = []
     for tok in [*tokens, ""]:
@@ -531,6 +543,9 @@ _PHRASES_BY_SECOND: dict[str, tuple[tuple[str, ...], ...]] = {
     for second in dict.fromkeys(p[1] for p in LEGAL_FORM_PHRASES)
 }
 
+#: The words a legal-form phrase is found by: a name holding none of them holds no phrase.
+_PHRASE_KEY_WORDS = frozenset(_PHRASES_BY_FIRST) | frozenset(_PHRASES_BY_SECOND)
+
 #: Letters a word of a legal-form phrase needs before one typo in it still reads as the
 #: phrase: "Open Jhoint Stock" is "Open Joint Stock", while the short words ("mit", "cu")
 #: must be exact.
@@ -565,9 +580,13 @@ def _drop_legal_forms(tokens: list[str]) -> tuple[list[str], list[str]]:
     # Whether the name's last token is kept, and whether it comes right after a legal form:
     # it may be a legal form cut short ("Corporat", "Co., Lt").
     last_kept = last_after_form = after_form = False
-    i = 0
+    phrases = not _PHRASE_KEY_WORDS.isdisjoint(tokens)
+    if not (phrases or any(map(_is_legal_form, tokens))):
+        # No legal form, told at C speed (the common case): the loop below keeps every token.
+        kept, last_kept = list(tokens), bool(tokens)
+    i = len(kept)
     while i < len(tokens):
-        length = _phrase_length(tokens, i)
+        length = _phrase_length(tokens, i) if phrases else 0
         if length:
             dropped.extend(tokens[i : i + length])
             i += length
@@ -649,8 +668,10 @@ def normalize_name(text: str) -> NormalizedName:
     if "A." in text or "U." in text:  # (at C speed: most names have neither)
         text = _DOTTED_FORM.sub(_spelt_out_form, text)
     text = _GLUED_PREFIX.sub(lambda m: m.group() + " ", _GLUED_SUFFIX.sub(" ", text))
-    text = _WORD.sub(_split_glued_word, text)
-    text = _HAN_RUN.sub(lambda m: _segment_han(m.group()), text)
+    if _CASE_CHANGE_INSIDE.search(text):  # (at C speed: most names change case at no letter)
+        text = _WORD.sub(_split_glued_word, text)
+    if not text.isascii():
+        text = _HAN_RUN.sub(lambda m: _segment_han(m.group()), text)
     text = unidecode(text).lower()
     text = _APOSTROPHES.sub("", text).replace("&", " and ")
     words = _PUNCT.sub(" ", text).split()
@@ -702,7 +723,10 @@ def query_readings(text: str) -> tuple[NormalizedName, ...]:
 
 def _token_pass(raw: list[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """One reading of a token list: join letters, read digits, expand, drop, deduplicate."""
-    raw = _join_split_words([t for word in _join_single_letters(raw) for t in _read_token(word)])
+    joined = _join_single_letters(raw)
+    if not "".join(joined).isalpha():  # (digits to read: most names have none)
+        joined = [t for word in joined for t in _read_token(word)]
+    raw = _join_split_words(joined)
     expanded: list[str] = []
     for tok in raw:
         expanded.extend(_expand(tok))

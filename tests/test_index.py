@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from partyscreen.index import CONTAINED_APART, NameIndex
+from partyscreen.index import CONTAINED_APART, NameIndex, _deletions, _deletions2
 from partyscreen.normalize import normalize_name
 from partyscreen.scoring import align, score_alignment, token_similarity, typo_may_count
 from partyscreen.vocabulary import ORDINARY_WORDS
@@ -284,6 +284,15 @@ def test_fuzzy_lookup_finds_every_similar_token_with_its_similarity(
         for t, s in expected.items()
         if s == 1.0 or (s > 0.0 and typo_may_count(word, t, index.weights))
     }
+
+
+@given(st.text(alphabet="abc", max_size=12))
+def test_deletion_keys_are_the_word_less_one_or_two_letters(word: str) -> None:
+    # The look-up keys by their definition: the fuzzy look-up is exact only if they are whole.
+    one = {word[:i] + word[i + 1 :] for i in range(len(word))}
+    two = {shorter[:j] + shorter[j + 1 :] for shorter in one for j in range(len(shorter))}
+    assert _deletions(word) == {word} | one
+    assert _deletions2(word) == {word} | one | two
 
 
 def test_containment_is_bounded_only_for_names_that_can_be_contained() -> None:

@@ -664,16 +664,22 @@ def normalize_name(text: str) -> NormalizedName:
     text = _strip_invisible(text)
     text = _fold_homoglyphs(_cyrillic_legal_forms(text))
     text = _drop_spelt_short_forms(text)
-    text = _DOTTED_WORD.sub(lambda m: m.group().replace(".", "").lower() + " ", text)
+    if "." in text:
+        text = _DOTTED_WORD.sub(lambda m: m.group().replace(".", "").lower() + " ", text)
     if "A." in text or "U." in text:  # (at C speed: most names have neither)
         text = _DOTTED_FORM.sub(_spelt_out_form, text)
-    text = _GLUED_PREFIX.sub(lambda m: m.group() + " ", _GLUED_SUFFIX.sub(" ", text))
-    if _CASE_CHANGE_INSIDE.search(text):  # (at C speed: most names change case at no letter)
-        text = _WORD.sub(_split_glued_word, text)
+    # Glued words and legal forms are split at a change of case, or a legal form in capitals
+    # before a word in capitals ("CJSCVANKORNEFT"); most names have neither.
+    if _CASE_CHANGE_INSIDE.search(text) or "JSC" in text:
+        text = _GLUED_PREFIX.sub(lambda m: m.group() + " ", _GLUED_SUFFIX.sub(" ", text))
+        if _CASE_CHANGE_INSIDE.search(text):
+            text = _WORD.sub(_split_glued_word, text)
     if not text.isascii():
         text = _HAN_RUN.sub(lambda m: _segment_han(m.group()), text)
     text = unidecode(text).lower()
-    text = _APOSTROPHES.sub("", text).replace("&", " and ")
+    if "'" in text or "`" in text or "\u2019" in text:  # (the apostrophes _APOSTROPHES drops)
+        text = _APOSTROPHES.sub("", text)
+    text = text.replace("&", " and ")
     words = _PUNCT.sub(" ", text).split()
     tokens, dropped = _token_pass(list(words))
     legal_forms = dropped

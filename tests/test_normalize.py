@@ -102,6 +102,10 @@ def text(name: str) -> str:
         ("Rosneft Trade Limihted", "rosneft trade"),  # a misspelt long legal form
         ("Joint Stock Company Rosoboronexport", "rosoboronexport"),
         ("Open Jhoint Stock Company Kontsern Izhmash", "concern izhmash"),  # a typo in a phrase
+        ("Oil Transporting Jeint Stock Company Transneft", "oil transporting transneft"),
+        ("Limied Liability Company Gazprom Bureniye", "gazprom bureniye"),  # in its first word
+        ("AL-KHAZ'ALI, Qays", "al khazali qays"),  # an apostrophe inside a word joins it
+        ("Layth Hadii Sa`id", "layth hadii said"),
         ("Obshchestvo S Ogranichennoi Otvetstvennostyu Tyumentransgaz", "tyumentransgaz"),
         ("Joint Stick Company Alfa", "joint stick alfa"),  # but not into an ordinary word
     ],

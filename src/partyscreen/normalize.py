@@ -362,8 +362,8 @@ def _drop_acronym(tokens: list[str]) -> list[str]:
     letters happen to be the initials too ("Aabc" in "Aaaa Aabc Baaa Caaa (ABAC)") stays."""
     if len(tokens) < 4:
         return tokens
-    # The tests of the loop below that need no reading, first and at once: the acronym is a
-    # word of 3 letters or more, fewer than the other words, all of them their first letters.
+    # First, at once, the loop's tests that need no reading: the acronym is a word of 3
+    # letters or more, no more letters than there are other words, each one a word's first.
     firsts = {t[0] for t in tokens}
     if not any(3 <= len(t) < len(tokens) and t.isalpha() and firsts.issuperset(t) for t in tokens):
         return tokens
@@ -582,9 +582,9 @@ def _drop_legal_forms(tokens: list[str]) -> tuple[list[str], list[str]]:
     last_kept = last_after_form = after_form = False
     phrases = not _PHRASE_KEY_WORDS.isdisjoint(tokens)
     if not (phrases or any(map(_is_legal_form, tokens))):
-        # No legal form, told at C speed (the common case): the loop below keeps every token.
+        # No legal form, told at C speed (the common case): every token is kept.
         kept, last_kept = list(tokens), bool(tokens)
-    i = len(kept)
+    i = len(kept)  # (past the end when every token is kept: the loop has nothing to do)
     while i < len(tokens):
         length = _phrase_length(tokens, i) if phrases else 0
         if length:

@@ -117,6 +117,9 @@ _plain_words = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=4, max_si
     st.sampled_from(sorted(LEGAL_FORM_LEADING_TOKENS)),
 )
 def test_a_leading_legal_form_vanishes(words: list[str], form: str) -> None:
+    # A word made of the others' initials and the form's ("Abcs" in "SA Aaaa Abcs Baaa Caaa")
+    # reads as the name's acronym and goes with the form there (see _drop_acronym).
+    assume(not any(set(w) <= {x[0] for x in (form, *words) if x != w} for w in words))
     name = " ".join(w.capitalize() for w in words)
     assert normalize_name(f"{form.upper()} {name}") == normalize_name(name)
 

@@ -178,8 +178,6 @@ _PHRASE_BOUNDARY = re.compile(r"[:;()]")
 _ALNUM_WORD = re.compile(r"[A-Za-z0-9]+")
 _CASE_CHANGE = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _WORD = re.compile(r"[A-Za-z]+")
-#: Where _CASE_CHANGE can split a word: a text without it has no glued word to split.
-_CASE_CHANGE_INSIDE = re.compile(r"[a-z][A-Z]|[A-Z][A-Z][a-z]")
 
 
 @attrs.frozen
@@ -670,9 +668,9 @@ def normalize_name(text: str) -> NormalizedName:
         text = _DOTTED_FORM.sub(_spelt_out_form, text)
     # Glued words and legal forms are split at a change of case, or a legal form in capitals
     # before a word in capitals ("CJSCVANKORNEFT"); most names have neither.
-    if _CASE_CHANGE_INSIDE.search(text) or "JSC" in text:
+    if _CASE_CHANGE.search(text) or "JSC" in text:
         text = _GLUED_PREFIX.sub(lambda m: m.group() + " ", _GLUED_SUFFIX.sub(" ", text))
-        if _CASE_CHANGE_INSIDE.search(text):
+        if _CASE_CHANGE.search(text):
             text = _WORD.sub(_split_glued_word, text)
     if not text.isascii():
         text = _HAN_RUN.sub(lambda m: _segment_han(m.group()), text)

@@ -200,8 +200,8 @@ class NameIndex:
     word can lift, only for names another posting holds too), and :meth:`candidates` adds two
     small sets the bound does not cover: names made of light words only that could stand whole
     inside the query, kept under one *anchor* unit each, and names that hold every word of the
-    query. Heavy postings are sorted by the same key: a name beyond the cut of
-    :meth:`_heavy_cutoff` cannot reach the threshold through that unit alone, so it is kept
+    query. Heavy postings are sorted by the same key: a name beyond a heavy unit's cut (see
+    :meth:`_heavy_widening`) cannot reach the threshold through that unit alone, so it is kept
     only when another posting holds it too (found by set intersections, not name by name).
     That pays most on large lists, where a heavy word may be in a thousand names (see
     :data:`COMMON_SHARE`). Nothing that can reach the threshold is lost; a hypothesis test
@@ -546,9 +546,11 @@ class NameIndex:
         r0 = (1 - KEY_THRESHOLD) / KEY_THRESHOLD
         return lift - heavy_q + max(0.0, r - r0) * light_max + _EPSILON
 
-    def _heavy_cutoff(self, matched_over_slack: float, threshold: float) -> float:
-        """Largest key a name in a heavy unit's posting may have and still reach ``threshold``
-        through that unit alone (and its light units).
+    def _heavy_widening(self, threshold: float) -> float:
+        """What the cut of a heavy unit's posting adds to ``matched_over_slack / threshold``:
+        the cut is the largest key a name in the posting may have and still reach
+        ``threshold`` through that unit alone (and its light units); the same for every
+        posting of a query.
 
         Such a name, of light weight ``L``, heavy weight ``H`` and initials' gain ``g`` (its
         bound total ``H + L - g / k0`` and key ``H - r0 * L - g / k0``, for ``k0`` at
@@ -566,7 +568,7 @@ class NameIndex:
         """
         r = (1 - threshold) / threshold
         r0 = (1 - KEY_THRESHOLD) / KEY_THRESHOLD
-        return matched_over_slack / threshold + max(0.0, r - r0) * self._light_weight_max
+        return max(0.0, r - r0) * self._light_weight_max
 
     def candidates(
         self,
@@ -716,8 +718,7 @@ class NameIndex:
         # The symmetric bound reaches the threshold when matched >= slack + threshold * total.
         slack = threshold * query_least - _EPSILON - 2 * gain - listed_gain
 
-        # What the heavy cut adds below KEY_THRESHOLD (the same for every posting).
-        heavy_widen = self._heavy_cutoff(0.0, threshold) if pruning else 0.0
+        heavy_widen = self._heavy_widening(threshold) if pruning else 0.0
         chosen: set[int] = set()  # names to align and bound in full
         anchored: set[int] = set()  # names that may stand whole inside the query
         initialled_heavy, light_initialled = self._initialled_heavy, self._light_initialled
@@ -798,7 +799,8 @@ class NameIndex:
                         query_in = bound >= threshold - _EPSILON
                     # The symmetric bound: names without initials are chosen on the sums
                     # weighed by similarity; those with initials on the sums unweighed, so
-                    # they are read on to the cut of those (see below).
+                    # they are read on to the cut of those (see below). The cut is what is
+                    # matched over the slack, over the threshold, widened (_heavy_widening).
                     matched_here = query_part + name_part
                     cut = (factor * matched_here + light_q - slack) / threshold + heavy_widen
                     initialled_cut = (

@@ -11,18 +11,39 @@ pruning path is taken on small random lists.
 from __future__ import annotations
 
 import random
+from itertools import product
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from rapidfuzz.distance import OSA
 
-from partyscreen.index import CONTAINED_APART, NameIndex, _deletions, _deletions2
+from partyscreen.index import (
+    CONTAINED_APART,
+    SCAN_WORDS_MAX,
+    NameIndex,
+    _deletions,
+    _deletions2,
+    _EditNeighbours,
+    _keys,
+)
 from partyscreen.normalize import normalize_name
-from partyscreen.scoring import align, score_alignment, token_similarity, typo_may_count
+from partyscreen.scoring import (
+    align,
+    max_edits,
+    score_alignment,
+    token_similarity,
+    typo_may_count,
+)
 from partyscreen.vocabulary import ORDINARY_WORDS
 from tests.strategies import names
 
 THRESHOLDS = [0.3, 0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 1.0]
+
+#: Words that no word of the letters a to e comes near (none of their letters: a distance of
+#: the longer one's length, more than max_edits allows at any length), enough of them that a
+#: fuzzy look-up among them builds deletion keys instead of scanning.
+FAR_WORDS = ["".join(letters) for letters in product("vwxyz", repeat=4)][: SCAN_WORDS_MAX + 1]
 
 
 def tokens(name: str) -> tuple[str, ...]:
@@ -265,18 +286,20 @@ def test_a_misspelt_ordinary_word_counts_whole_before_alignment() -> None:
         assert 0 in scores(index, query, 0.9), query
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(
     st.lists(st.text(alphabet="abcde", min_size=1, max_size=15), min_size=1, max_size=40),
     st.text(alphabet="abcde", min_size=1, max_size=15),
+    st.booleans(),
 )
 def test_fuzzy_lookup_finds_every_similar_token_with_its_similarity(
-    vocabulary: list[str], word: str
+    vocabulary: list[str], word: str, padded: bool
 ) -> None:
-    # A small alphabet makes near words common: deletion neighbourhoods of one and two letters
-    # and the scan of the longest words are all exercised, against token_similarity itself
-    # (and the rule for a typo in two letters, which asks whether the list uses the word).
-    index = NameIndex([(t,) for t in vocabulary])
+    # A small alphabet makes near words common: the scan of a small vocabulary, or (padded
+    # with far words) deletion neighbourhoods of one and two letters and the scan of the
+    # longest words, are all exercised against token_similarity itself (and the rule for a
+    # typo in two letters, which asks whether the list uses the word).
+    index = NameIndex([(t,) for t in vocabulary + (FAR_WORDS if padded else [])])
     found = {w: sim for w, _, sim in index.similar(word) if sim > 0.0}
     expected = {t: token_similarity(word, t) for t in set(vocabulary)}
     assert found == {
@@ -284,6 +307,25 @@ def test_fuzzy_lookup_finds_every_similar_token_with_its_similarity(
         for t, s in expected.items()
         if s == 1.0 or (s > 0.0 and typo_may_count(word, t, index.weights))
     }
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.text(alphabet="abcde", min_size=1, max_size=15), max_size=40),
+    st.text(alphabet="abcde", min_size=1, max_size=15),
+    st.booleans(),
+)
+def test_edit_neighbours_are_the_words_within_max_edits(
+    words: list[str], unit: str, padded: bool
+) -> None:
+    # Both ways of looking up, the scan of a few words and deletion keys among many (padded
+    # with far words), against the definition.
+    neighbours = _EditNeighbours(words + FAR_WORDS if padded else words)
+    assert neighbours.scans is not padded
+    distances = {word: OSA.distance(unit, word) for word in set(words) - {unit}}
+    expected = {w: d for w, d in distances.items() if d <= max_edits(min(len(unit), len(w)))}
+    assert neighbours.near(unit) == expected
+    assert neighbours.near(unit, _keys(unit)) == expected
 
 
 @given(st.text(alphabet="abc", max_size=12))

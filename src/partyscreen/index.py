@@ -4,7 +4,8 @@ The index keeps a vocabulary of every *unit* of every listed name (each token, a
 adjacent tokens read as one; see :mod:`partyscreen.scoring`), with postings that say which
 names hold the unit. A query's single tokens are looked up within
 :func:`~partyscreen.scoring.max_edits` through deletion neighbourhoods (no scan of the
-vocabulary but for the few longest words), by skeleton (the word with its vowels blurred),
+vocabulary but for the few longest words; a small list's few words are scanned instead), by
+skeleton (the word with its vowels blurred),
 and through the other spellings of generic words ("tolding" finds "holdings" by "holding");
 its pairs are looked up exactly. The look-up yields, for every name that shares
 anything with the query, the very unit alignments :func:`~partyscreen.scoring.align` would
@@ -69,8 +70,17 @@ __all__ = [
     "CONTAINED_APART",
     "KEY_THRESHOLD",
     "LOOKUP_CACHE_SIZE",
+    "SCAN_WORDS_MAX",
     "NameIndex",
 ]
+
+#: Words up to which a fuzzy look-up scans them all (rapidfuzz's OSA distance over the words of
+#: a length it may match, at C speed) instead of building its deletion keys and looking those
+#: up. Building the keys of a word of eight letters or more (two edits: some 40 to 70 strings)
+#: costs more than scanning a small list's words: on sets of real list tokens, the scan took
+#: 3.6 against 7.5 us a look-up among 50 words, 4.3 against 5.8 among 100, and lost from
+#: about 200 (7.1 against 6.8). The embedded list has 135 such words.
+SCAN_WORDS_MAX = 150
 
 #: Fuzzy look-ups cached per index: batch queries repeat words ("technology", "inc") a lot.
 LOOKUP_CACHE_SIZE = 1 << 16
@@ -138,16 +148,23 @@ class _EditNeighbours:
     deletions, and the long words (two edits allowed) under their two-letter deletions too; a
     look-up then needs no scan. Only the longest words (three edits) are scanned, by length,
     and they are few.
+
+    Up to :data:`SCAN_WORDS_MAX` words (``scans``), a look-up scans instead the words of a
+    length it may match, and needs no deletion keys.
     """
 
     def __init__(self, words: Iterable[str]) -> None:
+        fuzzy = {word for word in words if max_edits(len(word))}  # (one letter: exact only)
+        #: Whether a look-up scans the words rather than build deletion keys.
+        self.scans = len(fuzzy) <= SCAN_WORDS_MAX
+        # (Scanned: the words by length, a look-up's lengths a slice found by bisection.)
+        self._by_length = tuple(sorted(fuzzy, key=lambda w: (len(w), w))) if self.scans else ()
+        self._lengths = tuple(map(len, self._by_length))
         deletions: dict[str, list[str]] = defaultdict(list)
         deletions2: dict[str, list[str]] = defaultdict(list)
         longest: dict[int, list[str]] = defaultdict(list)
-        for word in words:
+        for word in () if self.scans else fuzzy:
             edits = max_edits(len(word))
-            if edits == 0:
-                continue
             for key in _deletions(word):
                 deletions[key].append(word)
             if edits >= 2:
@@ -159,17 +176,33 @@ class _EditNeighbours:
         self._deletions2 = {k: tuple(v) for k, v in deletions2.items()}
         self._longest = {n: tuple(sorted(v)) for n, v in longest.items()}
 
-    def near(self, unit: str, keys: set[str], keys2: set[str]) -> dict[str, int]:
-        """The words within max_edits of ``unit`` (but itself), with their distances, given the
-        unit's :func:`_deletions` and (when it may be two edits off) :func:`_deletions2`."""
+    def near(self, unit: str, keys: tuple[set[str], set[str]] | None = None) -> dict[str, int]:
+        """The words within max_edits of ``unit`` (but itself), with their distances. ``keys``
+        may give the unit's :func:`_keys` when already known (a scan needs none)."""
         n = len(unit)
+        if self.scans:
+            # A word within max_edits(min(n, m)) of the unit is at most that many letters
+            # longer or shorter, and max_edits grows with the length: max_edits(n) bounds all.
+            edits = max_edits(n)
+            lengths = self._lengths
+            words = self._by_length[
+                bisect_left(lengths, n - edits) : bisect_right(lengths, n + edits)
+            ]
+            return {
+                word: int(d)
+                for word, d, _ in process.extract(
+                    unit, words, scorer=OSA.distance, score_cutoff=edits, limit=None
+                )
+                if word != unit and d <= max_edits(min(n, len(word)))
+            }
+        one, two = keys if keys is not None else _keys(unit)
         # A word of seven letters or fewer is at most one edit away (max_edits of the shorter):
         # one-letter deletions find it. Longer words two edits away share a two-letter one.
         # The words filed under the keys are gathered first (set updates, at C speed), then
         # each is checked once.
         near: set[str] = set()
-        near.update(*filter(None, map(self._deletions.get, keys)))
-        near.update(*filter(None, map(self._deletions2.get, keys2)))
+        near.update(*filter(None, map(self._deletions.get, one)))
+        near.update(*filter(None, map(self._deletions2.get, two)))
         near.discard(unit)
         out: dict[str, int] = {}
         for word in near:
@@ -488,17 +521,18 @@ class NameIndex:
             len(unit) == TWO_LETTER_WORD and unit in self.weights.doc_freq
         ):
             return tuple(found.values())  # (a listed two-letter word: see typo_may_count)
-        keys, keys2 = _keys(unit)
-        for word, d in self._tokens.near(unit, keys, keys2).items():
+        # (Both look-ups take the same deletion keys, built once if either needs them.)
+        keys = None if self._tokens.scans and self._spellings.scans else _keys(unit)
+        for word, d in self._tokens.near(unit, keys).items():
             if word not in found:
                 alike = same_start(unit, word)
                 sim = edit_similarity(d, max(len(unit), len(word)), alike_start=alike)
                 found[word] = (word, d, sim)
         # Other spellings (see token_similarity): the unit may misspell a spelling of a word
         # the names use ("tolding", "holdings"), or be a word whose spellings a name misspells.
-        spelt = {self._spelling_of[s] for s in self._spellings.near(unit, keys, keys2)}
+        spelt = {self._spelling_of[s] for s in self._spellings.near(unit, keys)}
         for spelling in SPELLINGS.get(unit, ()):
-            spelt.update(self._tokens.near(spelling, *_keys(spelling)))
+            spelt.update(self._tokens.near(spelling))
         for word in spelt | (found.keys() & SPELLINGS.keys()):
             sim = token_similarity(unit, word)
             if sim > 0.0:

@@ -309,23 +309,67 @@ def test_fuzzy_lookup_finds_every_similar_token_with_its_similarity(
     }
 
 
-@settings(max_examples=300, deadline=None)
+def within_max_edits(unit: str, words: list[str]) -> dict[str, int]:
+    """The words but ``unit`` within max_edits of it (of the shorter), with their distances."""
+    distances = {word: OSA.distance(unit, word) for word in set(words) - {unit}}
+    return {w: d for w, d in distances.items() if d <= max_edits(min(len(unit), len(w)))}
+
+
+@st.composite
+def edited(draw: st.DrawFn, word: str) -> str:
+    """``word`` with one to three letters dropped, added, changed or swapped with the next."""
+    for _ in range(draw(st.integers(1, 3))):
+        i = draw(st.integers(0, max(0, len(word) - 1)))
+        edit = draw(st.sampled_from(["drop", "add", "change", "swap"]))
+        letter = draw(st.sampled_from("abcde"))
+        if edit == "drop":
+            word = word[:i] + word[i + 1 :]
+        elif edit == "add":
+            word = word[:i] + letter + word[i:]
+        elif edit == "change":
+            word = word[:i] + letter + word[i + 1 :]
+        else:
+            word = word[:i] + word[i + 1 : i + 2] + word[i : i + 1] + word[i + 2 :]
+    return word or letter
+
+
+@settings(max_examples=500, deadline=None)
 @given(
-    st.lists(st.text(alphabet="abcde", min_size=1, max_size=15), max_size=40),
-    st.text(alphabet="abcde", min_size=1, max_size=15),
+    st.lists(st.text(alphabet="abcde", min_size=1, max_size=18), max_size=40),
+    # (Every length alike: each is a bound of max_edits or of the look-up's.)
+    st.integers(1, 18).flatmap(lambda n: st.text(alphabet="abcde", min_size=n, max_size=n)),
+    st.data(),
     st.booleans(),
 )
 def test_edit_neighbours_are_the_words_within_max_edits(
-    words: list[str], unit: str, padded: bool
+    words: list[str], unit: str, data: st.DataObject, padded: bool
 ) -> None:
     # Both ways of looking up, the scan of a few words and deletion keys among many (padded
-    # with far words), against the definition.
+    # with far words), against the definition; words one to three edits from the look-up, of
+    # every length near its own, test each bound on the lengths.
+    words = words + data.draw(st.lists(edited(unit), max_size=8))
     neighbours = _EditNeighbours(words + FAR_WORDS if padded else words)
     assert neighbours.scans is not padded
-    distances = {word: OSA.distance(unit, word) for word in set(words) - {unit}}
-    expected = {w: d for w, d in distances.items() if d <= max_edits(min(len(unit), len(w)))}
+    expected = within_max_edits(unit, words)
     assert neighbours.near(unit) == expected
     assert neighbours.near(unit, _keys(unit)) == expected
+
+
+@pytest.mark.parametrize("padded", [False, True])
+def test_edit_neighbours_at_every_length(padded: bool) -> None:
+    # A look-up of each length among words one to four letters shorter or longer, or with
+    # letters changed: every bound of max_edits, and of the lengths a look-up reads.
+    rng = random.Random(7)
+    for n in range(1, 20):
+        unit = "".join(rng.choice("abcde") for _ in range(n))
+        words = [unit[:1] + "e" * (n - 1)]
+        for edits in range(1, 5):
+            words += [unit[edits:], unit[:-edits], unit + "a" * edits, "b" * edits + unit]
+            words.append(
+                "".join(rng.choice("abcde") if i < edits else c for i, c in enumerate(unit))
+            )
+        neighbours = _EditNeighbours(words + FAR_WORDS if padded else words)
+        assert neighbours.near(unit) == within_max_edits(unit, words), unit
 
 
 @given(st.text(alphabet="abc", max_size=12))

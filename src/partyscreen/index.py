@@ -136,6 +136,19 @@ def _deletions2(word: str) -> set[str]:
     return out
 
 
+#: The shortest words allowed three edits (:func:`~partyscreen.scoring.max_edits`): the look-up
+#: scans them by length, as they are few.
+_THREE_EDITS = min(n for n in range(1, 64) if max_edits(n) >= 3)
+
+#: The shortest look-up that only those words can be near: a word of ``m`` letters allowed
+#: fewer edits is near no word more than ``max_edits(m)`` letters longer. (Fourteen letters:
+#: "communications", and romanised Chinese names written as one word, whose deletion keys are
+#: 106 strings or more. For the 56 distinct words of twelve letters or more in the scaling
+#: benchmark's queries, building the keys took 24 us a word, looking them up 42, and the scan
+#: of the longest words 21.)
+_ONLY_LONGEST_FROM = 1 + max(m + max_edits(m) for m in range(1, _THREE_EDITS))
+
+
 def _keys(word: str) -> tuple[set[str], set[str]]:
     """A look-up's deletion keys: one-letter, and two-letter when two edits are allowed."""
     return _deletions(word), _deletions2(word) if max_edits(len(word)) >= 2 else set()
@@ -176,6 +189,11 @@ class _EditNeighbours:
         self._deletions2 = {k: tuple(v) for k, v in deletions2.items()}
         self._longest = {n: tuple(sorted(v)) for n, v in longest.items()}
 
+    def needs_keys(self, unit: str) -> bool:
+        """Whether a look-up of ``unit`` reads its deletion keys: not when it scans the few
+        words of a small list, nor when only the longest words can be near it."""
+        return not self.scans and len(unit) < _ONLY_LONGEST_FROM
+
     def near(self, unit: str, keys: tuple[set[str], set[str]] | None = None) -> dict[str, int]:
         """The words within max_edits of ``unit`` (but itself), with their distances. ``keys``
         may give the unit's :func:`_keys` when already known (a scan needs none)."""
@@ -195,24 +213,25 @@ class _EditNeighbours:
                 )
                 if word != unit and d <= max_edits(min(n, len(word)))
             }
-        one, two = keys if keys is not None else _keys(unit)
-        # A word of seven letters or fewer is at most one edit away (max_edits of the shorter):
-        # one-letter deletions find it. Longer words two edits away share a two-letter one.
-        # The words filed under the keys are gathered first (set updates, at C speed), then
-        # each is checked once.
-        near: set[str] = set()
-        near.update(*filter(None, map(self._deletions.get, one)))
-        near.update(*filter(None, map(self._deletions2.get, two)))
-        near.discard(unit)
         out: dict[str, int] = {}
-        for word in near:
-            k = max_edits(min(n, len(word)))
-            d = OSA.distance(unit, word, score_cutoff=k)
-            if d <= k:
-                out[word] = d
-        if max_edits(n) >= 3:
+        if self.needs_keys(unit):
+            one, two = keys if keys is not None else _keys(unit)
+            # A word of seven letters or fewer is at most one edit away (max_edits of the
+            # shorter): one-letter deletions find it. Longer words two edits away share a
+            # two-letter one. The words filed under the keys are gathered first (set updates,
+            # at C speed), then each is checked once.
+            near: set[str] = set()
+            near.update(*filter(None, map(self._deletions.get, one)))
+            near.update(*filter(None, map(self._deletions2.get, two)))
+            near.discard(unit)
+            for word in near:
+                k = max_edits(min(n, len(word)))
+                d = OSA.distance(unit, word, score_cutoff=k)
+                if d <= k:
+                    out[word] = d
+        if n >= _THREE_EDITS:
             for length, words in self._longest.items():
-                if abs(length - n) > 3:
+                if abs(length - n) > max_edits(n):
                     continue
                 hits = process.extract(unit, words, scorer=OSA.distance, score_cutoff=3, limit=None)
                 for word, dist, _idx in hits:
@@ -522,7 +541,8 @@ class NameIndex:
         ):
             return tuple(found.values())  # (a listed two-letter word: see typo_may_count)
         # (Both look-ups take the same deletion keys, built once if either needs them.)
-        keys = None if self._tokens.scans and self._spellings.scans else _keys(unit)
+        keyed = self._tokens.needs_keys(unit) or self._spellings.needs_keys(unit)
+        keys = _keys(unit) if keyed else None
         for word, d in self._tokens.near(unit, keys).items():
             if word not in found:
                 alike = same_start(unit, word)

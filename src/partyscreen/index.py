@@ -5,11 +5,11 @@ adjacent tokens read as one; see :mod:`partyscreen.scoring`), with postings that
 names hold the unit. A query's single tokens are looked up within
 :func:`~partyscreen.scoring.max_edits` through deletion neighbourhoods (no scan of the
 vocabulary but for the few longest words; a small list's few words are scanned instead), by
-skeleton (the word with its vowels blurred),
-and through the other spellings of generic words ("tolding" finds "holdings" by "holding");
-its pairs are looked up exactly. The look-up yields, for every name that shares
-anything with the query, the very unit alignments :func:`~partyscreen.scoring.align` would
-compute by brute force, so no pair of strings is compared twice.
+skeleton (the word with its vowels blurred), and through the other spellings of generic words
+("tolding" finds "holdings" by "holding"); its pairs are looked up exactly. The look-up
+yields, for every name that shares anything with the query, the very unit alignments
+:func:`~partyscreen.scoring.align` would compute by brute force, so no pair of strings is
+compared twice.
 
 With a threshold, most names are never aligned at all: postings of common words are read only
 as far as a bound allows, and the names of a posting that its word alone cannot lift to the
@@ -161,10 +161,11 @@ class _EditNeighbours:
     after at most d deletions from each, so every word is filed under itself and its one-letter
     deletions, and the long words (two edits allowed) under their two-letter deletions too; a
     look-up then needs no scan. Only the longest words (three edits) are scanned, by length,
-    and they are few.
+    and they are few; a look-up that only they can be near (:data:`_ONLY_LONGEST_FROM`) needs
+    no deletion keys.
 
     Up to :data:`SCAN_WORDS_MAX` words (``scans``), a look-up scans instead the words of a
-    length it may match, and needs no deletion keys.
+    length it may match, and needs no deletion keys either.
     """
 
     def __init__(self, words: Iterable[str]) -> None:

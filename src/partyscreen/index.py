@@ -172,24 +172,21 @@ class _EditNeighbours:
         fuzzy = {word for word in words if max_edits(len(word))}  # (one letter: exact only)
         #: Whether a look-up scans the words rather than build deletion keys.
         self.scans = len(fuzzy) <= SCAN_WORDS_MAX
-        # (Scanned: the words by length, a look-up's lengths a slice found by bisection.)
-        self._by_length = tuple(sorted(fuzzy, key=lambda w: (len(w), w))) if self.scans else ()
+        # The words a look-up scans, by length (its lengths a slice found by bisection): all of
+        # them on a small list, else the longest.
+        scanned = fuzzy if self.scans else {w for w in fuzzy if len(w) >= _THREE_EDITS}
+        self._by_length = tuple(sorted(scanned, key=lambda w: (len(w), w)))
         self._lengths = tuple(map(len, self._by_length))
         deletions: dict[str, list[str]] = defaultdict(list)
         deletions2: dict[str, list[str]] = defaultdict(list)
-        longest: dict[int, list[str]] = defaultdict(list)
         for word in () if self.scans else fuzzy:
-            edits = max_edits(len(word))
             for key in _deletions(word):
                 deletions[key].append(word)
-            if edits >= 2:
+            if max_edits(len(word)) >= 2:
                 for key in _deletions2(word):
                     deletions2[key].append(word)
-            if edits >= 3:
-                longest[len(word)].append(word)
         self._deletions = {k: tuple(v) for k, v in deletions.items()}
         self._deletions2 = {k: tuple(v) for k, v in deletions2.items()}
-        self._longest = {n: tuple(sorted(v)) for n, v in longest.items()}
 
     def needs_keys(self, unit: str) -> bool:
         """Whether a look-up of ``unit`` reads its deletion keys: not when it scans the few
@@ -200,21 +197,6 @@ class _EditNeighbours:
         """The words within max_edits of ``unit`` (but itself), with their distances. ``keys``
         may give the unit's :func:`_keys` when already known (a scan needs none)."""
         n = len(unit)
-        if self.scans:
-            # A word within max_edits(min(n, m)) of the unit is at most that many letters
-            # longer or shorter, and max_edits grows with the length: max_edits(n) bounds all.
-            edits = max_edits(n)
-            lengths = self._lengths
-            words = self._by_length[
-                bisect_left(lengths, n - edits) : bisect_right(lengths, n + edits)
-            ]
-            return {
-                word: int(d)
-                for word, d, _ in process.extract(
-                    unit, words, scorer=OSA.distance, score_cutoff=edits, limit=None
-                )
-                if word != unit and d <= max_edits(min(n, len(word)))
-            }
         out: dict[str, int] = {}
         if self.needs_keys(unit):
             one, two = keys if keys is not None else _keys(unit)
@@ -231,14 +213,20 @@ class _EditNeighbours:
                 d = OSA.distance(unit, word, score_cutoff=k)
                 if d <= k:
                     out[word] = d
-        if n >= _THREE_EDITS:
-            for length, words in self._longest.items():
-                if abs(length - n) > max_edits(n):
-                    continue
-                hits = process.extract(unit, words, scorer=OSA.distance, score_cutoff=3, limit=None)
-                for word, dist, _idx in hits:
-                    if word != unit and dist <= max_edits(min(n, length)):
-                        out[word] = int(dist)
+        if self.scans or n >= _THREE_EDITS:
+            # A word within max_edits(min(n, m)) of the unit is at most that many letters
+            # longer or shorter, and max_edits grows with the length: max_edits(n) bounds all.
+            # (On a large list the longest words, for a unit that may be three edits from them;
+            # a shorter unit finds them by its two-letter keys.)
+            edits = max_edits(n)
+            lengths = self._lengths
+            words = self._by_length[
+                bisect_left(lengths, n - edits) : bisect_right(lengths, n + edits)
+            ]
+            hits = process.extract(unit, words, scorer=OSA.distance, score_cutoff=edits, limit=None)
+            for word, d, _ in hits:
+                if word != unit and d <= max_edits(min(n, len(word))):
+                    out[word] = int(d)
         return out
 
 

@@ -298,6 +298,13 @@ def test_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert (status, "threshold" in err) == (2, True)
     status, err = batch(capsys, source, "-o", out, "--as-of", "soon")
     assert (status, "as_of" in err) == (2, True)
+    # A source no list uses would report every row clear: refused before anything is written.
+    fresh = tmp_path / "fresh.csv"
+    status, err = batch(capsys, source, "-o", fresh, "--source", "EL", "--source", "SDN")
+    assert (status, "--source: no list has the code or name 'SDN'" in err) == (2, True)
+    assert not fresh.exists()
+    assert not manifest_path(fresh).exists()
+    assert batch(capsys, source, "-o", fresh, "--source", "el")[0] == 0
     status, err = batch(capsys, source, "-o", source)
     assert (status, "is the input file" in err) == (2, True)
     status, err = batch(capsys, source, "-o", tmp_path / "no" / "dir" / "out.csv")

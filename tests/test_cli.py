@@ -45,8 +45,15 @@ def test_as_of(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_threshold_and_source_filter(capsys: pytest.CaptureFixture[str]) -> None:
-    _, out, _ = run(capsys, "screen", "Hikvision", "--source", "SDN")
-    assert "CLEAR" in out.splitlines()[0]
+    _, out, _ = run(capsys, "screen", "Hikvision", "--source", "EL")
+    assert "MATCH" in out.splitlines()[0]
+    # A source no list loaded uses is an error, not a clear result.
+    status, out, err = run(capsys, "screen", "Hikvision", "--source", "SDN")
+    assert (status, out) == (2, "")
+    assert "no list has the code or name 'SDN'" in err
+    status, out, err = run(capsys, "screen", "Hikvision", "--limit", "0")
+    assert (status, out) == (2, "")
+    assert "limit must be a whole number of 1 or more" in err
     _, out, _ = run(capsys, "screen", "Hangzhou Digital Technology", "--threshold", "0.3", "--json")
     assert json.loads(out)["matches"]
 

@@ -10,7 +10,17 @@ from datetime import date
 
 import pytest
 
-from partyscreen import EmptyNameError, Screener, __version__, default_screener, screen
+from partyscreen import (
+    EmptyNameError,
+    ListedEntity,
+    OptionError,
+    PartyscreenError,
+    Screener,
+    ScreeningList,
+    __version__,
+    default_screener,
+    screen,
+)
 from tests.conftest import shared_path
 
 
@@ -97,11 +107,58 @@ def test_threshold_limit_and_list_filter() -> None:
     assert len(wide.matches) > 5
     assert len(screen("Public Security Bureau", threshold=0.0, limit=3).matches) == 3
     assert screen("Hikvision", lists=["EL"]).decision == "match"
-    assert screen("Hikvision", lists=["SDN"]).decision == "clear"
+    assert screen("Hikvision", lists=["el"]).decision == "match"
     with pytest.raises(ValueError, match="threshold"):
         screen("Hikvision", threshold=1.5)
     with pytest.raises(ValueError, match="as_of"):
         screen("Hikvision", as_of="last tuesday")
+
+
+def test_a_list_filter_keeps_only_that_list() -> None:
+    other = ScreeningList(
+        name="other",
+        sha256="0" * 64,
+        entities=(
+            ListedEntity(id="S-1", name="Hikvisio Trading", list_code="SDN", list_name="SDN"),
+        ),
+    )
+    screener = Screener((*default_screener().lists, other))
+    both = screener.screen("Hikvision", limit=None)
+    assert {m.entity.list_code for m in both.matches} == {"EL", "SDN"}
+    only = screener.screen("Hikvision", lists=["SDN"], limit=None)
+    assert {m.entity.list_code for m in only.matches} == {"SDN"}
+    full_name = "Entity List (EL) - Bureau of Industry and Security"
+    assert screener.screen("Hikvision", lists=[full_name.upper()]).best.entity.list_code == "EL"
+
+
+@pytest.mark.parametrize(
+    ("options", "says"),
+    [
+        # A filter naming no loaded list would leave nothing to match: every name clear.
+        (
+            {"lists": ["SDN"]},
+            "no list has the code or name 'SDN'; the lists loaded have the codes EL",
+        ),
+        ({"lists": ["EL", "ELL"]}, "'ELL'"),
+        ({"lists": "EL"}, "not a string"),  # (a string is a sequence of its letters)
+        # No match listed would make the decision clear.
+        ({"limit": 0}, "limit must be a whole number of 1 or more"),
+        ({"limit": -1}, "not -1"),
+        ({"limit": 2.5}, "not 2.5"),
+        ({"threshold": 2}, "threshold must be a number in \\[0, 1\\], not 2"),
+        ({"threshold": "0.5"}, "not '0.5'"),
+        ({"threshold": float("nan")}, "not nan"),
+        ({"as_of": "2019-13-01"}, "as_of must be a date, or a string like 2016-06-01"),
+        ({"as_of": 20191008}, "not 20191008"),
+    ],
+)
+def test_bad_options_raise_an_option_error_naming_them(
+    options: dict[str, object], says: str
+) -> None:
+    with pytest.raises(OptionError, match=says) as raised:
+        screen("Hikvision", **options)  # type: ignore[arg-type]
+    assert isinstance(raised.value, PartyscreenError)
+    assert isinstance(raised.value, ValueError)
 
 
 @pytest.mark.parametrize("name", ["", "   ", "\u200b", "!!!", "-"])

@@ -13,7 +13,13 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from partyscreen._version import __version__
-from partyscreen.errors import EmptyNameError, ListFormatError, ListNotFoundError, PartyscreenError
+from partyscreen.errors import (
+    EmptyNameError,
+    ListFormatError,
+    ListNotFoundError,
+    OptionError,
+    PartyscreenError,
+)
 from partyscreen.licensing import Deal
 from partyscreen.model import Alias, License, LicenseException, ListedEntity, ScreeningList
 from partyscreen.result import Match, ScreeningResult
@@ -34,6 +40,7 @@ __all__ = [
     "ListedEntity",
     "Match",
     "MatchSettings",
+    "OptionError",
     "PartyscreenError",
     "Screener",
     "ScreeningList",

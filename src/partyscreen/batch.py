@@ -68,7 +68,7 @@ from partyscreen.bulk import (
 )
 from partyscreen.checkpoint import Progress, checkpoint_path
 from partyscreen.csvio import InputFile, field_size_limit, open_records, scan_input, sniff_delimiter
-from partyscreen.errors import EmptyNameError
+from partyscreen.errors import EmptyNameError, OptionError
 from partyscreen.licensing import Deal
 from partyscreen.manifest import build_manifest, complete_run, manifest_path
 from partyscreen.screener import Screener, parse_day
@@ -127,6 +127,11 @@ class _Run:
         self.since: dict[str, Any] | None = None
         if options.since:
             screener, self.since = restrict_since(screener, options.since)
+        try:  # (a --source no list uses would report every row clear)
+            screener.wanted_lists(options.sources)
+        except OptionError as exc:
+            msg = f"--source: {exc}"
+            raise BatchError(msg) from exc
         self.screener = screener
         self.checkpoint_file = checkpoint_path(options.output)
         self.manifest_file = manifest_path(options.output)

@@ -99,6 +99,8 @@ def check_options(o: BatchOptions) -> None:
         problems.append(f"--fail-on must be one of {', '.join(FAIL_ON)}, not {o.fail_on!r}")
     if o.delimiter is not None and o.delimiter not in DELIMITERS:
         problems.append(f"--delimiter must be one of {DELIMITERS!r}, not {o.delimiter!r}")
+    if o.threshold is not None and not 0.0 <= o.threshold <= 1.0:
+        problems.append(f"--threshold must lie in [0, 1], not {o.threshold}")
     if o.commit_every < 1:
         problems.append(f"--commit-every must be 1 or more, not {o.commit_every}")
     if o.input.resolve() == o.output.resolve():

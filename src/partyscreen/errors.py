@@ -14,6 +14,7 @@ __all__ = [
     "LicenceFileError",
     "ListFormatError",
     "ListNotFoundError",
+    "OptionError",
     "PartyscreenError",
 ]
 
@@ -65,6 +66,11 @@ class LicenceFileError(ListFormatError):
 
 class DecisionsFileError(ListFormatError):
     """A review decisions file is malformed; the message names the file, the line and the field."""
+
+
+class OptionError(PartyscreenError, ValueError):
+    """An option of a screening (threshold, limit, date, lists) is not valid; the message
+    names the option, the value given and what it takes."""
 
 
 class DealError(PartyscreenError, ValueError):

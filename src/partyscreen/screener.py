@@ -15,7 +15,7 @@ import attrs
 from rapidfuzz import fuzz
 
 from partyscreen._version import __version__
-from partyscreen.errors import EmptyNameError
+from partyscreen.errors import EmptyNameError, OptionError
 from partyscreen.index import NameIndex
 from partyscreen.licencefile import Licences, load_licences
 from partyscreen.licensing import Deal, assess
@@ -67,11 +67,13 @@ def parse_day(value: date | str | None) -> date:
         return date.today()
     if isinstance(value, date):
         return value
+    msg = f"as_of must be a date, or a string like 2016-06-01, not {value!r}"
+    if not isinstance(value, str):
+        raise OptionError(msg)
     try:
         return date.fromisoformat(value.strip())
     except ValueError as exc:
-        msg = f"as_of must be a date like 2016-06-01, not {value!r}"
-        raise ValueError(msg) from exc
+        raise OptionError(msg) from exc
 
 
 @functools.lru_cache(maxsize=64)
@@ -153,6 +155,14 @@ class Screener:
             listed = (t for n, t in enumerate(token_names) if n not in self._bare_entries)
             weights = TokenWeights.from_token_sets(listed)
             self.index = NameIndex(token_names, token_weights=weights)
+        #: The list codes and names ``lists=`` may give, case-folded.
+        self._list_keys = frozenset(
+            key.casefold()
+            for sl in self.lists
+            for e in sl.entities
+            for key in (e.list_code, e.list_name)
+            if key
+        )
 
     @classmethod
     def from_paths(
@@ -247,6 +257,31 @@ class Screener:
 
         return screen_many(self, names, workers=workers, errors=errors, **screen_kwargs)
 
+    def wanted_lists(self, lists: Sequence[str] | None) -> set[str] | None:
+        """``lists`` as :meth:`screen` takes it, case-folded (None or empty: every list).
+
+        Raises :class:`OptionError` for a bare string (``"EL"`` would be read as its letters)
+        and for a code or name that none of the lists uses: a misspelt filter would otherwise
+        leave nothing to match, and every name would be reported clear.
+        """
+        if not lists:
+            return None
+        if isinstance(lists, str):
+            msg = (
+                f"lists takes a sequence of list codes or names, such as [{lists!r}], not a string"
+            )
+            raise OptionError(msg)
+        wanted = {x.casefold() for x in lists}
+        unknown = sorted({x for x in lists if x.casefold() not in self._list_keys})
+        if unknown:
+            codes = sorted({e.list_code for sl in self.lists for e in sl.entities if e.list_code})
+            msg = (
+                f"no list has the code or name {', '.join(map(repr, unknown))}; "
+                f"the lists loaded have the codes {', '.join(codes) or '(none)'}"
+            )
+            raise OptionError(msg)
+        return wanted
+
     def screen(
         self,
         name: str,
@@ -268,6 +303,13 @@ class Screener:
         on record for each match.
         """
         settings = self.settings.with_threshold(threshold)
+        if limit is not None and (
+            isinstance(limit, bool) or not isinstance(limit, int) or limit < 1
+        ):
+            # (A limit of 0 would list no match and so report any name clear.)
+            msg = f"limit must be a whole number of 1 or more, or None for all, not {limit!r}"
+            raise OptionError(msg)
+        wanted = self.wanted_lists(lists)
         day = parse_day(as_of if as_of is not None or deal is None else deal.date)
         deal_day = deal.date if deal is not None and deal.date is not None else day
         readings = query_readings(name)
@@ -275,7 +317,6 @@ class Screener:
         if not query:
             msg = f"nothing to screen in {name!r}: it is empty after normalisation"
             raise EmptyNameError(msg)
-        wanted = {x.casefold() for x in lists} if lists else None
         best: dict[int, Match] = {}
         # A company's name (one with a legal form) is penalised against a person's, by the
         # query as given: a reading without a parenthesised "(Ltd)" is still a company's.

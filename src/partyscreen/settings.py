@@ -7,6 +7,7 @@ from typing import Any
 import attrs
 
 from partyscreen import scoring, weights
+from partyscreen.errors import OptionError
 
 __all__ = [
     "DEFAULT_LIMIT",
@@ -60,9 +61,13 @@ class MatchSettings:
         """Settings with a caller's review threshold (the match threshold never drops below it)."""
         if threshold is None:
             return self
-        if not 0.0 <= threshold <= 1.0:
-            msg = f"threshold must lie in [0, 1], not {threshold!r}"
-            raise ValueError(msg)
+        if (
+            isinstance(threshold, bool)
+            or not isinstance(threshold, int | float)
+            or not 0.0 <= threshold <= 1.0
+        ):
+            msg = f"threshold must be a number in [0, 1], not {threshold!r}"
+            raise OptionError(msg)
         return MatchSettings(
             review_threshold=threshold, match_threshold=max(threshold, self.match_threshold)
         )

@@ -79,6 +79,9 @@ def text(name: str) -> str:
         ("La Lorena S.C.S.", "la lorena"),  # Colombia
         ("Saab Certain & Compania S. en C.", "saab certain"),
         ("Campo Libre E.U.", "campo libre"),  # E.U. with its dots only
+        ("campo libre e.u.", "campo libre"),  # in either case: a query may be typed in lower
+        ("Hilal Travel c. a.", "hilal travel"),
+        ("Hilal Travel ca", "hilal travel ca"),
         ("EU Delegation", "eu delegation"),
         ("Indio Vitorio S. de P.R. de R.L. de C.V.", "indio vitorio"),
         ("Statura S.A.L. (Offshore)", "statura"),
@@ -156,6 +159,21 @@ def test_invisible_characters_vanish(name: str, inserts: list[tuple[int, str]]) 
     for position, char in inserts:
         noisy = noisy[:position] + char + noisy[position:]
     assert normalize_name(noisy) == normalize_name(name)
+
+
+@given(
+    names,
+    st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=2, max_size=8),
+    st.lists(st.tuples(st.integers(0, 70), invisible), min_size=1, max_size=4),
+)
+def test_invisible_characters_change_no_reading(
+    name: str, short: str, inserts: list[tuple[int, str]]
+) -> None:
+    # Inside a parenthesised short word too: "(H\u200bImAST)" may still be read away.
+    raw = noisy = f"{name} ({short})"
+    for position, char in inserts:
+        noisy = noisy[:position] + char + noisy[position:]
+    assert query_readings(noisy) == query_readings(raw)
 
 
 @given(names)

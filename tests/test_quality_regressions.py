@@ -184,6 +184,16 @@ def test_names_of_ordinary_words_are_still_found(query: str, fragment: str) -> N
         ("a misspelt acronym", "Maritime Technology Complex (MTK)", "maritime technology"),
         ("a misspelt acronym", "High Technologies, Ltd. (TL)", "high technologies"),
         (
+            "a misspelt acronym, a soft hyphen in it",
+            "Maritime Technology Complex (MT\u00adK)",
+            "maritime technology",
+        ),
+        (
+            "a misspelt acronym, a zero-width space in it",
+            "Higher Institute of Applied Science and Technology (H\u200bImAST)",
+            "applied science",
+        ),
+        (
             "a misspelt acronym",
             "Higher Institute of Applied Science and Technology (HImAST)",
             "applied science",

@@ -158,7 +158,7 @@ _DOTTED_WORD = re.compile(r"(?<![A-Za-z.])(?:[A-Za-z]\.){3,}(?:[A-Za-z](?![A-Za-
 #: California, the European Union), and as known words they would split glued words at a
 #: change of case ("ENTEuPRISE").
 _DOTTED_FORMS = {"CA": " compania anonima ", "EU": " empresa unipersonal "}
-_DOTTED_FORM = re.compile(r"(?<![A-Za-z.])([CE])\. ?([AU])\.(?![A-Za-z])")
+_DOTTED_FORM = re.compile(r"(?<![A-Za-z.])([CEce])\. ?([AUau])\.(?![A-Za-z])")
 #: Most letters or digits a parenthesised word may have and still be read as a short form the
 #: query may be given without (see :func:`query_readings`): acronyms ("(HIAST)", "(NORINCO)"),
 #: country and place qualifiers ("(UK)", "(Shenzhen)"), "(The)", "(集团)". Longer words are
@@ -226,7 +226,7 @@ def _latin_legal_form(found: re.Match[str]) -> str:
 
 
 def _spelt_out_form(found: re.Match[str]) -> str:
-    return _DOTTED_FORMS.get(found.group(1) + found.group(2), found.group())
+    return _DOTTED_FORMS.get((found.group(1) + found.group(2)).upper(), found.group())
 
 
 def _fold_homoglyphs(text: str) -> str:
@@ -664,7 +664,8 @@ def normalize_name(text: str) -> NormalizedName:
     text = _drop_spelt_short_forms(text)
     if "." in text:
         text = _DOTTED_WORD.sub(lambda m: m.group().replace(".", "").lower() + " ", text)
-    if "A." in text or "U." in text:  # (at C speed: most names have neither)
+    # (At C speed: most names have none. In either case: a query may be typed in lower case.)
+    if "A." in text or "U." in text or "a." in text or "u." in text:
         text = _DOTTED_FORM.sub(_spelt_out_form, text)
     # Glued words and legal forms are split at a change of case, or a legal form in capitals
     # before a word in capitals ("CJSCVANKORNEFT"); most names have neither.
@@ -699,7 +700,8 @@ def without_short_groups(text: str) -> str | None:
     None when it has none."""
     if "(" not in text and text.isascii():  # (NFKC leaves ASCII as it is: the common case)
         return None
-    bare, groups = _SHORT_GROUP.subn(" ", unicodedata.normalize("NFKC", text))
+    # (Read as normalize_name reads it: "(H\u200bImAST)" is a short word too.)
+    bare, groups = _SHORT_GROUP.subn(" ", _strip_invisible(unicodedata.normalize("NFKC", text)))
     return bare if groups else None
 
 

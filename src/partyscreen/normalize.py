@@ -174,7 +174,7 @@ _SHORT_GROUP = re.compile(
 #: three to SHORT_GROUP_CHARS ASCII letters, after homoglyphs are folded.
 _SPELT_GROUP = re.compile(rf"\(\s*([A-Za-z]{{3,{SHORT_GROUP_CHARS}}})\s*\)")
 #: What ends the phrase a parenthesised short form abbreviates ("entity: Bhabha ...").
-_PHRASE_BOUNDARY = re.compile(r"[:;()]")
+_PHRASE_BOUNDARIES = ":;()"
 _ALNUM_WORD = re.compile(r"[A-Za-z0-9]+")
 _CASE_CHANGE = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _WORD = re.compile(r"[A-Za-z]+")
@@ -650,8 +650,11 @@ def _drop_spelt_short_forms(text: str) -> str:
 
 
 def _spelt_or_kept(found: re.Match[str]) -> str:
-    phrase = _PHRASE_BOUNDARY.split(found.string[: found.start()])[-1]
-    words = [w.casefold() for w in _ALNUM_WORD.findall(phrase)]
+    # The phrase is what follows the last boundary before the group, found from the group
+    # back (splitting all the text before each group made a long name's cost quadratic).
+    text, end = found.string, found.start()
+    start = max(text.rfind(mark, 0, end) for mark in _PHRASE_BOUNDARIES) + 1
+    words = [w.casefold() for w in _ALNUM_WORD.findall(text, start, end)]
     return " " if spells(found.group(1).casefold(), words, from_first=False) else found.group()
 
 

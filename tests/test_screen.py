@@ -21,6 +21,7 @@ from partyscreen import (
     default_screener,
     screen,
 )
+from partyscreen.settings import ORG_VS_INDIVIDUAL
 from tests.conftest import shared_path
 
 
@@ -186,3 +187,28 @@ def test_building_leaves_the_garbage_collector_as_it_found_it(enabled: bool) -> 
         assert gc.isenabled() is enabled
     finally:
         gc.enable() if was else gc.disable()
+
+
+def test_a_person_whose_name_holds_a_legal_form_is_found_as_listed() -> None:
+    # "SA", "PAO", "Sae", "A.S." are legal forms and also words of listed people's names. A
+    # query carrying no other legal form than the person's own is that person's name.
+    def person(id_: str, name: str) -> ListedEntity:
+        return ListedEntity(
+            id=id_, name=name, list_code="SDN", list_name="SDN", entity_type="individual"
+        )
+
+    people = [person("P-1", "KHUN SA"), person("P-2", "Viktor Golovanov")]
+    screener = Screener([ScreeningList(name="t", sha256="0" * 64, entities=people)])
+    assert screener.person_legal_forms == {"sa"}
+    for query in ("Khun Sa", "KHUN SA"):
+        best = screener.screen(query).best
+        assert best is not None
+        assert (best.score, best.decision, best.detail.penalties) == (1.0, "match", ())
+    # A company's name still counts against a person's.
+    for query in ("Khun Ltd", "Khun Sa Co., Ltd.", "Viktor Golovanov Ltd", "Viktor Golovanov SA"):
+        best = screener.screen(query).best
+        assert best is not None
+        assert best.detail.penalties == (("organisation_vs_individual", ORG_VS_INDIVIDUAL),)
+    # Cached by normalised name ("khun" for all four), the person and the company stay apart.
+    found = screener.screen_many(["Khun Sa", "Khun Ltd", "KHUN SA", "khun ltd."])
+    assert [r.decision for r in found] == ["match", "review", "match", "review"]

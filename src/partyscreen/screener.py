@@ -121,6 +121,7 @@ class Screener:
             # that recurs (13% of that list's 42,281) is normalised once all the same.
             normalize = normalize_name.__wrapped__
             read: dict[str, tuple[str, ...]] = {}
+            forms_of: dict[str, tuple[str, ...]] = {}  # the legal forms each name drops
             entries: list[tuple[int, str, str]] = []
             bare_entries: list[int] = []
             token_names: list[tuple[str, ...]] = []
@@ -130,7 +131,10 @@ class Screener:
                 for text, kind in named:
                     tokens = read.get(text)
                     if tokens is None:
-                        tokens = read[text] = normalize(text).tokens
+                        normalized = normalize(text)
+                        tokens = read[text] = normalized.tokens
+                        if normalized.legal_forms:
+                            forms_of[text] = normalized.legal_forms
                     if tokens and tokens not in seen:
                         seen.add(tokens)
                         entries.append((number, text, kind))
@@ -149,6 +153,18 @@ class Screener:
                         entries.append((number, text, kind))
                         token_names.append(tokens)
             self._entries = tuple(entries)
+            #: The words read as legal forms in each entry of an individual's name that has
+            #: any ("KHUN SA", "PAO YU LIANG", "MUJEL, A.S."): a query carrying only those is
+            #: that name, not a company's (see _score_reading).
+            self._person_forms: dict[int, frozenset[str]] = {
+                number: frozenset(forms_of[text])
+                for number, (entity_number, text, _) in enumerate(entries)
+                if text in forms_of and self.entities[entity_number].entity_type == "individual"
+            }
+            #: All of those words, for callers that cache results by normalised name.
+            self.person_legal_forms: frozenset[str] = frozenset().union(
+                *self._person_forms.values()
+            )
             #: Entries that read a listed name without a short parenthesised word.
             self._bare_entries = frozenset(bare_entries)
             # Tokens weigh by the names as listed: a second reading of a name is not another.
@@ -320,7 +336,8 @@ class Screener:
         best: dict[int, Match] = {}
         # A company's name (one with a legal form) is penalised against a person's, by the
         # query as given: a reading without a parenthesised "(Ltd)" is still a company's.
-        organisation = bool(query.legal_forms)
+        # (Not against a person whose own name holds every such word: "KHUN SA", "PAO YU".)
+        organisation = frozenset(query.legal_forms)
         self._score_reading(query, organisation, settings, day, wanted, best)
         # Other readings drop a word the query gave, so their scores are lowered (and a
         # reading that cannot reach the threshold so lowered is not looked at).
@@ -360,7 +377,7 @@ class Screener:
     def _score_reading(
         self,
         query: NormalizedName,
-        organisation: bool,
+        organisation: frozenset[str],
         settings: MatchSettings,
         day: date,
         wanted: set[str] | None,
@@ -407,7 +424,11 @@ class Screener:
                 detail = detail.penalised("query_without_short_group", factor)
             if number in self._bare_entries:
                 detail = detail.penalised("name_without_short_group", WITHOUT_SHORT_GROUP)
-            if organisation and entity.entity_type == "individual":
+            if (
+                organisation
+                and entity.entity_type == "individual"
+                and not organisation <= self._person_forms.get(number, frozenset())
+            ):
                 detail = detail.penalised("organisation_vs_individual", ORG_VS_INDIVIDUAL)
             if detail.score < threshold:
                 continue

@@ -215,7 +215,9 @@ class NameScreening:
     joined by spaces; "Megvii Technology (MGT)" is also read without "(MGT)", "Megvii
     Technology MGT" is not), marked when
     the name had a legal form, since a company's name is penalised against a person's
-    ("Viktor GOLOVANOV" and "Viktor Golovanov Ltd" normalise alike but score differently). A
+    ("Viktor GOLOVANOV" and "Viktor Golovanov Ltd" normalise alike but score differently),
+    with those of its legal forms that a listed person's name holds (not penalised against
+    that person: "Khun Sa" and "Khun Ltd" differ too). A
     name read like one screened before gets that result (with its own spelling as
     ``query``), or that summary. The screening options are the same for every name, so they
     are not part of the key. The readings are cached themselves, so ``screen()`` does not
@@ -231,6 +233,7 @@ class NameScreening:
         summarise: Summariser | None = None,
     ) -> None:
         self.screener = screener
+        self.person_forms = screener.person_legal_forms
         self.screen_kwargs = dict(screen_kwargs)
         self.summarise = summarise
         self.cache = ScreenCache(cache_size)
@@ -242,7 +245,10 @@ class NameScreening:
         normalized = readings[0]
         key = _READING_MARK.join(r.text for r in readings) if len(readings) > 1 else normalized.text
         if normalized.legal_forms:
-            key += _LEGAL_FORM_MARK
+            # (With those of its words that a listed person's name holds: see Screener.)
+            key += _LEGAL_FORM_MARK + " ".join(
+                sorted(self.person_forms.intersection(normalized.legal_forms))
+            )
         if not normalized:  # nothing to screen: screen() says why, in its own words
             return screen_one(self.screener, name, self.screen_kwargs)
         found = self.cache.get(key)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import io
+import tempfile
 from datetime import date
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from partyscreen import EmptyNameError, ScreeningResult, default_screener
+from partyscreen import EmptyNameError, ScreeningResult, csvio, default_screener
 from partyscreen.batch import (
     BatchOptions,
     ScreenCache,
@@ -416,3 +417,20 @@ def test_the_committer_commits_in_order_and_reports_a_failure(tmp_path: Path) ->
         committer.commit(Progress(rows_done=7))
         with pytest.raises(OSError, match="disk full at 7"):
             committer.close()
+
+
+@settings(max_examples=200)
+@given(st.text(alphabet="a\r\n", max_size=40), st.integers(1, 5), st.data())
+def test_a_line_number_counts_lf_crlf_and_lone_cr_in_any_chunks(
+    text: str, chunk: int, data: st.DataObject
+) -> None:
+    # The line of a byte, read in chunks of any size (a CRLF split between two is one break).
+    offset = data.draw(st.integers(0, len(text)))
+    before = text[:offset]
+    expected = 1 + before.replace("\r\n", "\n").replace("\r", "\n").count("\n")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "t.csv"
+        path.write_bytes(text.encode("ascii"))
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(csvio, "CHUNK_BYTES", chunk)
+            assert csvio._line_at(path, "utf-8", offset) == expected

@@ -147,10 +147,12 @@ def test_encodings(
     assert manifest["input"]["columns"] == HEADER  # the BOM is not part of the first column
 
 
+@pytest.mark.parametrize("ending", ["\r\n", "\r", "\n"])
 def test_an_unknown_encoding_exits_2_naming_file_and_offset(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], ending: str
 ) -> None:
-    data = csv_text([HEADER, *SUPPLIERS]).encode("cp1252", errors="replace")
+    text = csv_text([HEADER, *SUPPLIERS]).replace("\r\n", ending)
+    data = text.encode("cp1252", errors="replace")
     source = tmp_path / "latin.csv"
     source.write_bytes(data)
     out = tmp_path / "out.csv"
@@ -158,7 +160,7 @@ def test_an_unknown_encoding_exits_2_naming_file_and_offset(
     assert status == 2
     assert str(source) in err
     assert f"byte offset {data.index('é'.encode('cp1252'))}" in err
-    assert "line 9" in err
+    assert "line 9" in err  # (a lone CR ends a line, as the reader reads it)
     assert not out.exists()
 
 
@@ -175,6 +177,24 @@ def test_delimiters_are_sniffed_and_kept(
     assert len(got[0]) == 3 + len(OUTPUT_FIELDS)
     manifest = json.loads(manifest_path(out).read_text(encoding="utf-8"))
     assert manifest["input"]["delimiter"] == manifest["output"]["delimiter"] == delimiter
+
+
+@pytest.mark.parametrize("delimiter", [";", ","])
+@pytest.mark.parametrize("ending", ["\r", "\n", "\r\n"])
+def test_any_line_ending_is_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], delimiter: str, ending: str
+) -> None:
+    # A lone CR ends a line (old Mac files): the sniffer reads the sample as the reader does.
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=delimiter, lineterminator=ending).writerows([HEADER, *SUPPLIERS])
+    source = tmp_path / "in.csv"
+    source.write_bytes(buffer.getvalue().encode("utf-8"))
+    out = tmp_path / "out.csv"
+    status, err = batch(capsys, source, "-o", out)
+    assert status == 0, err
+    got = read_csv(out, delimiter)
+    assert [r[:3] for r in got] == [HEADER, *SUPPLIERS]
+    assert [r[len(HEADER) + 1] for r in got[1:3]] == ["review", "match"]
 
 
 def test_quoted_newlines_empty_and_huge_names(
@@ -307,6 +327,25 @@ def test_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert batch(capsys, source, "-o", fresh, "--source", "el")[0] == 0
     status, err = batch(capsys, source, "-o", source)
     assert (status, "is the input file" in err) == (2, True)
+    # A hard link to the input is the input too (writing it would destroy what is read).
+    linked = tmp_path / "linked.csv"
+    os.link(source, linked)
+    status, err = batch(capsys, source, "-o", linked)
+    assert (status, "is the input file" in err) == (2, True)
+    assert source.read_bytes() == csv_text([HEADER, *SUPPLIERS]).encode("utf-8")
+    # An input named as the run's own checkpoint or manifest would be deleted or overwritten.
+    for side in (checkpoint_path(out), manifest_path(out)):
+        side.write_bytes(source.read_bytes())
+        status, err = batch(capsys, side, "-o", out)
+        assert (status, "file: choose another output" in err) == (2, True)
+        assert side.read_bytes() == source.read_bytes()
+        side.unlink()
+    # A folder is no output; nothing is left beside it.
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    status, err = batch(capsys, source, "-o", folder)
+    assert (status, "is not a regular file" in err) == (2, True)
+    assert not checkpoint_path(folder).exists()
     status, err = batch(capsys, source, "-o", tmp_path / "no" / "dir" / "out.csv")
     assert (status, "does not exist" in err) == (2, True)
     empty = tmp_path / "empty.csv"

@@ -45,7 +45,13 @@ import attrs
 from partyscreen import checkpoint
 from partyscreen.batch_input import NAME_COLUMNS, InputColumns, Row, read_header
 from partyscreen.batch_messages import Console
-from partyscreen.batch_options import BatchError, BatchOptions, cache_size, check_options
+from partyscreen.batch_options import (
+    BatchError,
+    BatchOptions,
+    cache_size,
+    check_options,
+    same_file,
+)
 from partyscreen.batch_output import (
     NO_MATCHES,
     OUTPUT_FIELDS,
@@ -135,6 +141,13 @@ class _Run:
         self.screener = screener
         self.checkpoint_file = checkpoint_path(options.output)
         self.manifest_file = manifest_path(options.output)
+        for side_file, what in (
+            (self.checkpoint_file, "checkpoint"),
+            (self.manifest_file, "manifest"),
+        ):
+            if same_file(options.input, side_file):  # (it would be overwritten or deleted)
+                msg = f"the input {options.input} is the run's {what} file: choose another output"
+                raise BatchError(msg)
 
     # -- set-up
 

@@ -88,6 +88,16 @@ def cache_size(o: BatchOptions) -> int:
     return CSV_CACHE_SIZE if o.format == "csv" else DEFAULT_CACHE_SIZE
 
 
+def same_file(a: Path, b: Path) -> bool:
+    """Whether two paths name one file: the same path, a symbolic or a hard link."""
+    if a.resolve() == b.resolve():
+        return True
+    try:
+        return a.samefile(b)
+    except OSError:  # (one of them does not exist)
+        return False
+
+
 def check_options(o: BatchOptions) -> None:
     """Raise :class:`BatchError` naming every option that is wrong (all of them, at once)."""
     problems = []
@@ -103,9 +113,14 @@ def check_options(o: BatchOptions) -> None:
         problems.append(f"--threshold must lie in [0, 1], not {o.threshold}")
     if o.commit_every < 1:
         problems.append(f"--commit-every must be 1 or more, not {o.commit_every}")
-    if o.input.resolve() == o.output.resolve():
+    if same_file(o.input, o.output):
         problems.append(f"the output {o.output} is the input file")
     if not o.output.parent.resolve().is_dir():
         problems.append(f"the output folder {o.output.parent} does not exist")
+    elif o.output.exists() and not o.output.is_file():
+        problems.append(
+            f"the output {o.output} is not a regular file (a folder or a device): the run "
+            "writes its rows there, and its checkpoint and manifest beside it"
+        )
     if problems:
         raise BatchError("; ".join(problems))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import sys
 from collections.abc import Sequence
@@ -316,7 +317,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         status: int = args.func(args)
-    except (PartyscreenError, ValueError, OSError) as exc:
+    except (PartyscreenError, ValueError, OSError, csv.Error) as exc:
         print(f"partyscreen: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     return status

@@ -187,13 +187,20 @@ def _line_at(path: Path, codec: str, offset: int) -> int:
     """The 1-based line number of the byte at ``offset`` (the lines before it, plus one)."""
     decoder = codecs.getincrementaldecoder(codec)("replace")
     lines = 1
+    after_cr = False  # (a CRLF split between two chunks is one line break)
     with path.open("rb") as handle:
         remaining = offset
         while remaining > 0:
             chunk = handle.read(min(CHUNK_BYTES, remaining))
             if not chunk:
                 break
-            lines += decoder.decode(chunk).count("\n")
+            text = decoder.decode(chunk)
+            # Line breaks as the reader counts them: LF, CRLF and a lone CR.
+            lines += text.count("\n") + text.count("\r") - text.count("\r\n")
+            if after_cr and text.startswith("\n"):
+                lines -= 1
+            if text:
+                after_cr = text.endswith("\r")
             remaining -= len(chunk)
     return lines
 
@@ -229,7 +236,8 @@ def sniff_delimiter(source: InputFile) -> str:
     best = ","
     best_key: tuple[bool, float, int] | None = None
     for delimiter in DELIMITERS:
-        records = [r for r in csv.reader(io.StringIO(sample), delimiter=delimiter) if r]
+        lines = io.StringIO(sample, newline="")  # (as the file is read: CR ends a line too)
+        records = [r for r in csv.reader(lines, delimiter=delimiter) if r]
         if truncated and len(records) > 1:
             records = records[:-1]  # the sample may have cut the last record
         if not records:

@@ -409,6 +409,19 @@ def test_jsonl(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert "nothing to screen" in empty["error"]
     manifest = json.loads(manifest_path(out).read_text(encoding="utf-8"))
     assert manifest["settings"]["format"] == "jsonl"
+    assert all("input_fields" not in r for r in records)
+
+
+def test_jsonl_keeps_every_value_of_a_header_repeating_a_name(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = [["id", "name", "name"], ["1", "Hikvision", "alias-x"], ["2", "Acme", "Dahua"]]
+    source = write_csv(tmp_path / "in.csv", rows)
+    out = tmp_path / "out.jsonl"
+    assert batch(capsys, source, "-o", out, "--format", "jsonl", "--column", "name")[0] == 0
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["input_fields"] for r in records] == rows[1:]
+    assert [r["result"]["query"] for r in records] == ["Hikvision", "Acme"]
 
 
 def test_workers_2_write_the_same_output_as_1(

@@ -189,7 +189,9 @@ class OutputRows:
             "line": row.line,
             "input": dict(zip(header, row.fields, strict=False)),
         }
-        if len(row.fields) != width:
+        if len(row.fields) != width or len(set(header)) != width:
+            # (Every value as read, when "input" cannot hold them: a short or long record,
+            # or a header naming two columns alike, of which "input" keeps the last.)
             data["input_fields"] = row.fields
         if id_index is not None:
             data["id"] = row.fields[id_index] if id_index < len(row.fields) else None

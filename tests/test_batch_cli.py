@@ -197,6 +197,38 @@ def test_any_line_ending_is_read(
     assert [r[len(HEADER) + 1] for r in got[1:3]] == ["review", "match"]
 
 
+def test_records_joined_by_a_quote_left_open_are_reported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The quote opened in record 1 closes in record 5: the csv module reads one record whose
+    # name holds records 2 to 4 (Hikvision among them). Screening that text would report
+    # none of them; the record is an error row naming its lines instead.
+    lines = [
+        "id,name,country",
+        '1,"Acme Holdings,US',
+        "2,Globex Trading,US",
+        "3,Hikvision,CN",
+        "4,Initech,US",
+        '5,"Huawei",CN',
+        "6,Umbrella Corp,US",
+        '7,"Dahua Technology',
+        'Hangzhou, Zhejiang",CN',  # a name over two lines, one with a comma: not a record
+    ]
+    source = tmp_path / "in.csv"
+    source.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    status, err = batch(capsys, source, "-o", out)
+    assert status == 0
+    got = by_column(read_csv(out))
+    assert [r["id"] for r in got] == ["1", "6", "7"]
+    joined = got[0]
+    assert (joined["ps_decision"], joined["ps_row"]) == ("error", "1")
+    assert joined["ps_error"].startswith("lines 2 to 6: a field holds 3 lines that read as")
+    assert "quote left open" in joined["ps_error"]
+    assert [r["ps_decision"] for r in got[1:]] == ["clear", "match"]
+    assert "1 error" in err
+
+
 def test_quoted_newlines_empty_and_huge_names(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -62,6 +62,11 @@ class Row:
     error: str | None = None
 
 
+#: Fewest columns a file must have for a line inside a field to read as a record of it: with
+#: one column every line would.
+MIN_SWALLOW_WIDTH = 2
+
+
 def quoted(items: Sequence[str]) -> str:
     return ", ".join(repr(h) for h in items) if items else "(none)"
 
@@ -171,10 +176,15 @@ class InputColumns:
                     chunk.append(None)
                 else:
                     number += 1
-                    if len(record) == width:
-                        row = Row(number, line_before + 1, record, record[name_index])
-                    else:
+                    if len(record) != width:
                         row = Row(number, line_before + 1, record, None, self._width_error(record))
+                    elif reader.line_num - line_before > 1 and (
+                        swallowed := self._swallowed(record, reader.dialect.delimiter)
+                    ):
+                        lines = f"lines {line_before + 1} to {reader.line_num}"
+                        row = Row(number, line_before + 1, record, None, f"{lines}: {swallowed}")
+                    else:
+                        row = Row(number, line_before + 1, record, record[name_index])
                     chunk.append(row)
                 line_before = reader.line_num
                 if len(chunk) >= size:
@@ -184,6 +194,34 @@ class InputColumns:
                 yield chunk
         except csv.Error as exc:
             raise csv_error(path, reader.line_num, exc) from exc
+
+    def _swallowed(self, record: Sequence[str], delimiter: str) -> str | None:
+        """Why a record that runs over several lines looks like several records joined by a
+        quote left open ('1,"Acme,US' then '2,Globex,US' ...), or None.
+
+        A quoted field may hold line breaks. One holding, between its first and last lines,
+        a line that reads as a whole record of this file (as many fields as the header, which
+        has two or more) most likely swallowed that record, and screening the joined text
+        would report none of them. (Its first line is the end of the record that opened the
+        quote, its last the start of the one that closed it; a name's second line may well
+        hold a comma, "Dahua Technology / Co., Ltd.".)
+        """
+        if self.width < MIN_SWALLOW_WIDTH:
+            return None
+        for field in record:
+            lines = field.splitlines()
+            whole = sum(
+                len(next(csv.reader([line], delimiter=delimiter), ())) == self.width
+                for line in lines[1:-1]
+            )
+            if whole:
+                lines_read = f"{whole} lines that read" if whole > 1 else "a line that reads"
+                return (
+                    f"a field holds {lines_read} as records of this file, most likely joined "
+                    "to it by a quote left open: it was not screened; close the quote and "
+                    "screen the file again"
+                )
+        return None
 
     def _width_error(self, record: Sequence[str]) -> str:
         width = self.width

@@ -4,6 +4,7 @@ exit codes, the manifest, JSON lines, workers, and resuming a run killed with SI
 from __future__ import annotations
 
 import codecs
+import copy
 import csv
 import hashlib
 import io
@@ -16,13 +17,15 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from partyscreen import __version__
-from partyscreen.batch import OUTPUT_FIELDS, checkpoint_path, manifest_path
+from partyscreen import __version__, default_screener
+from partyscreen.batch import OUTPUT_FIELDS, BatchOptions, checkpoint_path, manifest_path, run_batch
+from partyscreen.batch_options import BatchError
 from partyscreen.cli import main
 from tests import strategies
 
@@ -442,6 +445,31 @@ def test_jsonl(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     manifest = json.loads(manifest_path(out).read_text(encoding="utf-8"))
     assert manifest["settings"]["format"] == "jsonl"
     assert all("input_fields" not in r for r in records)
+
+
+def test_an_input_changed_while_screened_gets_no_manifest(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The manifest vouches for the input's hash: rows read from a file changed since it was
+    # hashed make the run fail (exit 2) without one. A resume then refuses too.
+    source = write_csv(tmp_path / "in.csv", [HEADER, *SUPPLIERS])
+    screener = copy.copy(default_screener())
+    screen = screener.screen
+
+    def screen_and_append(name: str, **options: Any) -> Any:
+        if name == "Megvi Technology Ltd":  # (the sixth row: the rows before are read)
+            with source.open("ab") as handle:
+                handle.write(b"S-010,Extra Supplier,US\r\n")
+        return screen(name, **options)
+
+    monkeypatch.setattr(screener, "screen", screen_and_append)
+    out = tmp_path / "out.csv"
+    with pytest.raises(BatchError, match=r"the input changed while it was screened \(its size"):
+        run_batch(BatchOptions(input=source, output=out), screener=screener, stderr=io.StringIO())
+    assert not manifest_path(out).exists()
+    assert checkpoint_path(out).exists()
+    status, err = batch(capsys, source, "-o", out, "--resume")
+    assert (status, "cannot resume" in err) == (2, True)
 
 
 def test_jsonl_keeps_every_value_of_a_header_repeating_a_name(

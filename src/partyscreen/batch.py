@@ -397,6 +397,14 @@ class _Run:
         self, state: Progress, started_at: str, elapsed: float, cache_hits: int, screened: int
     ) -> BatchReport:
         o = self.options
+        if (change := self.source.changed()) is not None:
+            # The rows were read from a file other than the one hashed: the manifest would
+            # vouch for what was not screened. (The checkpoint is left: a resume refuses.)
+            msg = (
+                f"{o.input}: the input changed while it was screened ({change}); the output "
+                "may not match the input's hash, so no manifest was written: screen it again"
+            )
+            raise BatchError(msg)
         counts = state.counts
         finished_at = checkpoint.utc_now()
         session_rows = state.end_session(finished_at, elapsed, screened, cache_hits)

@@ -91,10 +91,25 @@ class InputFile:
     #: How the encoding is reported: "UTF-8", "UTF-8 with BOM", "UTF-16 LE (BOM)", ...
     encoding: str
     bom_length: int
+    #: The file's modification time when it was hashed (ns), to tell whether it has changed.
+    modified_ns: int = 0
 
     @property
     def bom(self) -> bool:
         return self.bom_length > 0
+
+    def changed(self) -> str | None:
+        """How the file differs now from when it was hashed (its size or modification
+        time), or None."""
+        try:
+            info = self.path.stat()
+        except OSError as exc:
+            return f"it can no longer be read ({exc.strerror})"
+        if info.st_size != self.size:
+            return f"its size went from {self.size} to {info.st_size} bytes"
+        if info.st_mtime_ns != self.modified_ns:
+            return "it was modified (same size)"
+        return None
 
 
 def detect_bom(head: bytes) -> tuple[str, str, int]:
@@ -156,14 +171,19 @@ def scan_input(path: str | os.PathLike[str]) -> InputFile:
                 raise InputFileError(msg)
             position += len(data)
             data = b""
-    return InputFile(
+    found = InputFile(
         path=file_path,
         size=info.st_size,
         sha256=digest.hexdigest(),
         codec=codec,
         encoding=description,
         bom_length=bom_length,
+        modified_ns=info.st_mtime_ns,
     )
+    if (change := found.changed()) is not None:
+        msg = f"{file_path}: the file changed while it was read: {change}"
+        raise InputFileError(msg)
+    return found
 
 
 def _decode_error(path: Path, codec: str, offset: int, exc: UnicodeDecodeError) -> InputFileError:

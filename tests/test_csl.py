@@ -569,6 +569,15 @@ def test_file_level_errors(tmp_path: Path) -> None:
     with pytest.raises(ListFormatError, match="lacks column") as caught:
         load_csl(headless)
     assert caught.value.field == "name"
+    # A column named twice would give every row the last one's value, silently.
+    twice = tmp_path / "twice.csv"
+    twice.write_text("source,name,Name,,\nEntity List (EL),Acme,BOGUS,,\n", encoding="utf-8")
+    with pytest.raises(ListFormatError, match="names the column 'name' twice") as caught:
+        load_csl(twice)
+    assert caught.value.field == "name"
+    blank = tmp_path / "blank.csv"  # (blank column names, as spreadsheets export, are no name)
+    blank.write_text("source,name,,\nEntity List (EL),Acme,,\n", encoding="utf-8")
+    assert [e.name for e in load_csl(blank).screening_list.entities] == ["Acme"]
     latin1 = tmp_path / "latin1.csv"
     latin1.write_bytes(b"source,name\nEntity List (EL),ok\nEntity List (EL),Soci\xe9t\xe9\n")
     with pytest.raises(ListFormatError, match="not UTF-8") as caught:

@@ -244,6 +244,10 @@ def test_file_level_errors(tmp_path: Path) -> None:
     with pytest.raises(ListFormatError, match="lacks column") as caught:
         load_dpl(headless)
     assert caught.value.field == "Name"
+    twice = tmp_path / "twice.txt"
+    twice.write_text("Name\tStreet_Address\tNAME\nAcme\t1 Main St\tBOGUS\n", encoding="utf-8")
+    with pytest.raises(ListFormatError, match="names the column 'Name' twice"):
+        load_dpl(twice)
 
 
 # --------------------------------------------------------------------------------------------

@@ -38,7 +38,7 @@ from typing import Any
 import attrs
 
 from partyscreen.errors import ListFormatError, ListNotFoundError
-from partyscreen.loading import ListLoad, decode_utf8, version_from_name
+from partyscreen.loading import ListLoad, check_distinct_columns, decode_utf8, version_from_name
 from partyscreen.model import Alias, License, ListedEntity, ScreeningList
 from partyscreen.normalize import spells
 
@@ -313,6 +313,7 @@ def _read_header(reader: Iterator[list[str]], where: str) -> list[str]:
             if missing:
                 msg = f"header lacks column(s) {', '.join(missing)}"
                 raise ListFormatError(msg, path=where, line=1, field=missing[0])
+            check_distinct_columns(header, where)
             return header
     msg = "empty file: no header row"
     raise ListFormatError(msg, path=where, line=1)

@@ -40,7 +40,7 @@ from pathlib import Path
 import attrs
 
 from partyscreen.errors import ListFormatError, ListNotFoundError
-from partyscreen.loading import ListLoad, decode_utf8, version_from_name
+from partyscreen.loading import ListLoad, check_distinct_columns, decode_utf8, version_from_name
 from partyscreen.model import ListedEntity, ScreeningList
 
 __all__ = [
@@ -258,6 +258,7 @@ def _header(reader: Iterator[list[str]], where: str) -> list[str]:
             if missing:
                 msg = f"header lacks column(s) {', '.join(missing)}"
                 raise ListFormatError(msg, path=where, line=1, field=missing[0])
+            check_distinct_columns(header, where)
             return header
     msg = "empty file: no header row"
     raise ListFormatError(msg, path=where, line=1)

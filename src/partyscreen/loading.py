@@ -10,7 +10,13 @@ import attrs
 from partyscreen.errors import ListFormatError
 from partyscreen.model import ScreeningList
 
-__all__ = ["FILE_DATE_RE", "ListLoad", "decode_utf8", "version_from_name"]
+__all__ = [
+    "FILE_DATE_RE",
+    "ListLoad",
+    "check_distinct_columns",
+    "decode_utf8",
+    "version_from_name",
+]
 
 #: A YYYY-MM-DD date in a file name ("csl_2023-11-30_sample.csv"), read as the list's version.
 FILE_DATE_RE = re.compile(r"(?<!\d)(\d{4}-\d{2}-\d{2})(?!\d)")
@@ -36,6 +42,17 @@ def decode_utf8(data: bytes, where: str) -> str:
         line = data.count(b"\n", 0, exc.start) + 1
         msg = f"not UTF-8 (byte {exc.start})"
         raise ListFormatError(msg, path=where, line=line) from exc
+
+
+def check_distinct_columns(header: list[str], where: str) -> None:
+    """Raise :class:`ListFormatError` if the header names a column twice (blank names aside):
+    read into a mapping by name, each row would keep the last of them, silently."""
+    seen: set[str] = set()
+    for column in header:
+        if column and column in seen:
+            msg = f"header names the column {column!r} twice: which one holds it is unclear"
+            raise ListFormatError(msg, path=where, line=1, field=column)
+        seen.add(column)
 
 
 def version_from_name(name: str) -> str | None:

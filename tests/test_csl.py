@@ -517,6 +517,11 @@ def test_broken_json_raises(tmp_path: Path) -> None:
     path.write_text('{"total": 0}', encoding="utf-8")
     with pytest.raises(ListFormatError, match="'results' list"):
         load_csl(path)
+    # Nesting too deep for the parser, a number too long for it: errors naming the file.
+    for text in ["[" * 100_000 + "]" * 100_000, '{"results": [], "n": ' + "9" * 5000 + "}"]:
+        path.write_text(text, encoding="utf-8")
+        with pytest.raises(ListFormatError, match=r"broken\.json: unreadable JSON"):
+            load_csl(path)
 
 
 # --------------------------------------------------------------------------------------------

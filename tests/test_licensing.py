@@ -461,6 +461,10 @@ def test_licences_file_other_errors(tmp_path: Path) -> None:
     assert caught.value.field == "license"
     with pytest.raises(ListNotFoundError):
         load_licences([tmp_path / "missing.toml"])
+    with pytest.raises(LicenceFileError, match="nested too deeply"):
+        parse_licences_bytes(b"x = " + b"[" * 100_000 + b"]" * 100_000, path="x.toml")
+    [record] = parse_licences_bytes(b"\xef\xbb\xbf" + LICENCE.encode(), path="bom.toml")
+    assert record.id == "D1234567"  # (a BOM, as the other loaders allow)
 
 
 # --------------------------------------------------------------------------------------------
@@ -534,6 +538,13 @@ def test_licence_attaches_by_entity_id_and_list_code(tmp_path: Path) -> None:
     assert len(screener.licences.unattached(screener.entities)) == 1
     typo = write(tmp_path / "t.toml", LICENCE.replace("hikvision", "hikvisoin"))
     assert len(load_licences([typo]).unattached(default_screener().entities)) == 1
+    # The list code in any case, as --source takes it.
+    lower = write(tmp_path / "lower.toml", LICENCE.replace('list = "EL"', 'list = "el"'))
+    screener = default_screener().with_records(licences=load_licences([lower]))
+    best = screener.screen("Hikvision").best
+    assert best is not None
+    assert [r.id for r in best.licences] == ["D1234567"]
+    assert screener.licences.unattached(screener.entities) == ()
 
 
 def test_partly_covered_when_only_some_matches_are(tmp_path: Path) -> None:

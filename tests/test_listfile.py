@@ -125,6 +125,26 @@ def test_missing_header_and_bad_toml(tmp_path: Path) -> None:
         load_list_file(write(tmp_path, HEADER + "[[entity]\n"))
 
 
+def test_entities_not_an_array_of_tables(tmp_path: Path) -> None:
+    # Not a traceback (an int is not iterable), nor a table read as its keys.
+    for body, field in [
+        ("entity = 5\n", "entity"),
+        ('entity = { id = "a" }\n', "entity"),
+        ("exception = 2020-01-01\n", "exception"),
+    ]:
+        with pytest.raises(ListFormatError, match="must be an array of tables") as info:
+            load_list_file(write(tmp_path, body + HEADER))
+        assert info.value.field == field
+
+
+def test_a_bom_is_allowed_and_deep_nesting_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "bom.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + (HEADER + ENTITY).encode("utf-8"))
+    assert [e.id for e in load_list_file(path).entities] == ["EL-test-1"]
+    with pytest.raises(ListFormatError, match="nested too deeply"):
+        load_list_file(write(tmp_path, HEADER + "x = " + "[" * 100_000 + "]" * 100_000 + "\n"))
+
+
 def test_error_is_a_value_error(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match=r"list\.toml"):
         load_list_file(write(tmp_path, HEADER + ENTITY.replace("citations", "citation")))

@@ -168,6 +168,12 @@ def test_record_review_appends_lines(tmp_path: Path) -> None:
         record_review(path, name="Hik", entity=hik, reviewer=" ", reason="three")
     assert (caught.value.line, caught.value.field) == (3, "reviewer")
     assert len(path.read_text(encoding="utf-8").splitlines()) == 2  # nothing written
+    # Nor to a file that cannot be read: a later screen would refuse the whole of it.
+    broken = tmp_path / "broken.jsonl"
+    broken.write_bytes(b"garbage")
+    with pytest.raises(DecisionsFileError, match="line 1: not a JSON object"):
+        record_review(broken, name="Hik", entity=hik, reviewer="c", reason="four")
+    assert broken.read_bytes() == b"garbage"
 
 
 GOOD = {
@@ -217,7 +223,23 @@ def test_decisions_file_reading() -> None:
         parse_decisions_bytes(b"\xff\xfe{}", path="d")
     with pytest.raises(ListNotFoundError):
         load_decisions("/nonexistent/decisions.jsonl")
+    # Lines end at LF, CRLF or CR only: U+2028 and the like may stand inside a JSON string.
+    odd = dict(GOOD, reason="a\u2028b\u2029c\x85d\x0ce")
+    text = json.dumps(odd, ensure_ascii=False) + "\r" + json.dumps(GOOD) + "\r\n"
+    first, second = parse_decisions_bytes(text.encode(), path="d")
+    assert (first.reason, second.reason) == ("a b c d e", "r")  # (spaces collapsed, as written)
+    with pytest.raises(DecisionsFileError, match="line 2: not a JSON object"):
+        parse_decisions_bytes(b"\n" + b"[" * 100_000 + b"]" * 100_000, path="d")
     assert Decisions().review_of("hikvision", entity(default_screener(), HIKVISION)) == (None, ())
+
+
+def test_a_review_names_its_list_code_in_any_case() -> None:
+    screener = default_screener()
+    hik = entity(screener, HIKVISION)
+    line = json.dumps(dict(GOOD, list="el", entity_hash=hik.content_hash))
+    [record] = parse_decisions_bytes(line.encode(), path="d")
+    suppressed, _ = Decisions(records=(record,)).review_of("hikvision", hik)
+    assert suppressed is record
 
 
 def test_cli_review_then_screen(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

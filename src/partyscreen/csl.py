@@ -356,6 +356,9 @@ def _json_records(text: str, where: str) -> Iterator[_Record | ListFormatError]:
     except json.JSONDecodeError as exc:
         msg = f"invalid JSON: {exc.msg}"
         raise ListFormatError(msg, path=where, line=exc.lineno) from exc
+    except (ValueError, RecursionError) as exc:  # (a number of thousands of digits, deep nesting)
+        msg = f"unreadable JSON: {exc}"
+        raise ListFormatError(msg, path=where) from exc
     results = document.get("results") if isinstance(document, dict) else document
     if not isinstance(results, list):
         msg = "expected a list of results or an object with a 'results' list"

@@ -78,12 +78,15 @@ def parse_licences_bytes(data: bytes, *, path: str) -> tuple[LicenseException, .
     (classifications covered: ``EAR99`` or ECCNs), ``approved_on``, ``source`` and ``notes``.
     """
     try:
-        doc = tomllib.loads(data.decode("utf-8"))
+        doc = tomllib.loads(data.decode("utf-8-sig"))  # (a BOM, as other loaders allow)
     except UnicodeDecodeError as exc:
         msg = f"not UTF-8 ({exc.reason})"
         raise LicenceFileError(msg, path=path) from exc
     except tomllib.TOMLDecodeError as exc:
         msg = f"not valid TOML: {exc}"
+        raise LicenceFileError(msg, path=path) from exc
+    except RecursionError as exc:
+        msg = "not a licences file: nested too deeply to read"
         raise LicenceFileError(msg, path=path) from exc
     for key in doc:
         if key != "licence":
@@ -121,11 +124,13 @@ class Licences:
         object.__setattr__(self, "_by_entity", {k: tuple(v) for k, v in by_entity.items()})
 
     def for_entity(self, entity: ListedEntity) -> tuple[LicenseException, ...]:
-        """The licences naming this entity (and its list, where a licence names one)."""
+        """The licences naming this entity (and its list, where a licence names one, in any
+        case: "el" is the Entity List, as ``--source el`` is)."""
+        code = entity.list_code.casefold()
         return tuple(
             r
             for r in self._by_entity.get(entity.id, ())
-            if not r.list_code or r.list_code == entity.list_code
+            if not r.list_code or r.list_code.casefold() == code
         )
 
     def unattached(self, entities: Iterable[ListedEntity]) -> tuple[LicenseException, ...]:

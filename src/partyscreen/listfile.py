@@ -167,16 +167,23 @@ def _exception(path: str, raw: Any, number: int) -> LicenseException:
 def parse_list_bytes(data: bytes, *, path: str) -> ScreeningList:
     """Parse and validate a list file's content; ``path`` is only used in messages."""
     try:
-        doc = tomllib.loads(data.decode("utf-8"))
+        doc = tomllib.loads(data.decode("utf-8-sig"))  # (a BOM, as other loaders allow)
     except UnicodeDecodeError as exc:
         msg = f"not UTF-8 ({exc.reason})"
         raise ListFormatError(msg, path=path) from exc
     except tomllib.TOMLDecodeError as exc:
         msg = f"not valid TOML: {exc}"
         raise ListFormatError(msg, path=path) from exc
+    except RecursionError as exc:
+        msg = "not a list file: nested too deeply to read"
+        raise ListFormatError(msg, path=path) from exc
     for key in doc:
         if key not in ("list", "entity", "exception"):
             msg = "unknown top-level table"
+            raise ListFormatError(msg, path=path, field=key)
+    for key in ("entity", "exception"):
+        if not isinstance(doc.get(key, []), list):
+            msg = f"must be an array of tables, each [[{key}]]"
             raise ListFormatError(msg, path=path, field=key)
     if not isinstance(doc.get("list"), dict):
         msg = "the [list] header is missing"

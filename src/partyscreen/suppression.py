@@ -50,8 +50,10 @@ FIELDS = {
 
 #: A sha256 in hex, as ListedEntity.content_hash gives it.
 HASH_RE = re.compile(r"^[0-9a-f]{64}$")
+#: What ends a line of a decisions file: LF, CRLF or CR.
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
-#: The key a suppression is found by: (normalised name, entity id, list code).
+#: The key a suppression is found by: (normalised name, entity id, list code case-folded).
 Key = tuple[str, str, str]
 
 
@@ -70,7 +72,8 @@ class Suppression:
 
     @property
     def key(self) -> Key:
-        return (normalize_name(self.name).text, self.entity_id, self.list_code)
+        # (The list code in any case, as --source takes it.)
+        return (normalize_name(self.name).text, self.entity_id, self.list_code.casefold())
 
     def to_dict(self) -> dict[str, Any]:
         """The record as a decisions-file line holds it."""
@@ -132,13 +135,17 @@ def parse_decisions_bytes(data: bytes, *, path: str) -> tuple[Suppression, ...]:
         msg = f"not UTF-8 (byte {exc.start})"
         raise DecisionsFileError(msg, path=path, line=at) from exc
     records = []
-    for number, line in enumerate(text.splitlines(), 1):
+    # (Not str.splitlines: U+2028 and the like may stand inside a JSON string.)
+    for number, line in enumerate(_LINE_BREAK.split(text), 1):
         if not line.strip():
             continue
         try:
             raw = json.loads(line)
         except json.JSONDecodeError as exc:
             msg = f"not a JSON object: {exc.msg}"
+            raise DecisionsFileError(msg, path=path, line=number) from exc
+        except (ValueError, RecursionError) as exc:
+            msg = f"not a JSON object: {exc}"
             raise DecisionsFileError(msg, path=path, line=number) from exc
         records.append(_record(raw, path, number))
     return tuple(records)
@@ -167,7 +174,7 @@ class Decisions:
         that hold, the latest (by date, then file order) is given. Reviews of the same name and
         entity made against another version of the entry are returned as lapsed.
         """
-        found = self._by_key.get((normalized_name, entity.id, entity.list_code), ())
+        found = self._by_key.get((normalized_name, entity.id, entity.list_code.casefold()), ())
         if not found:
             return None, ()
         current = entity.content_hash
@@ -219,6 +226,7 @@ def record_review(
     )
     target = Path(path)
     existing = target.read_bytes() if target.exists() else b""
+    parse_decisions_bytes(existing, path=str(target))  # (never append to a file none can read)
     prefix = "\n" if existing and not existing.endswith(b"\n") else ""
     line = json.dumps(record.to_dict(), ensure_ascii=False, sort_keys=True)
     number = existing.count(b"\n") + len(prefix) + 1

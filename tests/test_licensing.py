@@ -8,7 +8,7 @@ every one of them, so that a new phrasing in the data fails here until it is loo
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -387,6 +387,10 @@ def test_deal_normalises_and_validates() -> None:
     assert isinstance(caught.value, PartyscreenError)
     with pytest.raises(DealError, match="deal date"):
         Deal(date="24/05/2024")
+    with pytest.raises(DealError, match="not 20240501"):
+        Deal(date=20240501)  # type: ignore[arg-type]
+    # A datetime is a date, but cannot be compared with one: its day is kept.
+    assert Deal(date=datetime(2024, 5, 1, 12, 30)).date == date(2024, 5, 1)
 
 
 # --------------------------------------------------------------------------------------------

@@ -6,11 +6,12 @@ import csv
 import gc
 import json
 import re
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 
 from partyscreen import (
+    Deal,
     EmptyNameError,
     ListedEntity,
     OptionError,
@@ -113,6 +114,14 @@ def test_threshold_limit_and_list_filter() -> None:
         screen("Hikvision", threshold=1.5)
     with pytest.raises(ValueError, match="as_of"):
         screen("Hikvision", as_of="last tuesday")
+
+
+def test_a_datetime_screens_as_its_day() -> None:
+    # (A datetime is a date, but comparing one with the listing dates raised TypeError.)
+    assert screen("Hikvision", as_of=datetime(2019, 10, 8, 23, 59)).decision == "clear"
+    assert screen("Hikvision", as_of=datetime(2019, 10, 9, 0, 1)).decision == "match"
+    deal = Deal(classification="EAR99", date=datetime(2019, 10, 9, 9))
+    assert screen("Hikvision", deal=deal).as_of == date(2019, 10, 9)
 
 
 def test_a_list_filter_keeps_only_that_list() -> None:

@@ -66,12 +66,16 @@ def _classification(value: str | None) -> str | None:
 
 
 def _day(value: dt.date | str | None) -> dt.date | None:
+    if isinstance(value, dt.datetime):  # (a date too, but not comparable with one)
+        return value.date()
     if value is None or isinstance(value, dt.date):
         return value
+    msg = f"deal date must be a date, or a string like 2020-02-24, not {value!r}"
+    if not isinstance(value, str):
+        raise DealError(msg)
     try:
         return dt.date.fromisoformat(value.strip())
     except ValueError as exc:
-        msg = f"deal date must be a date like 2020-02-24, not {value!r}"
         raise DealError(msg) from exc
 
 

@@ -8,7 +8,7 @@ import gc
 import typing
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
 from os import PathLike
 
 import attrs
@@ -65,6 +65,8 @@ def parse_day(value: date | str | None) -> date:
     """A screening date: a ``date``, an ISO ``YYYY-MM-DD`` string, or None for today."""
     if value is None:
         return date.today()
+    if isinstance(value, datetime):  # (a date too, but not comparable with one)
+        return value.date()
     if isinstance(value, date):
         return value
     msg = f"as_of must be a date, or a string like 2016-06-01, not {value!r}"

@@ -537,16 +537,20 @@ def test_bad_rows_are_reported_and_good_rows_load(tmp_path: Path) -> None:
     rows[7][column("start_date")] = "2002-02-30"  # line 10
     rows[9][column("end_date")] = "yesterday"  # line 12
     rows[10][column("source")] = ""  # line 13
+    rows[11][column("start_date")] = "2020-01-02"  # line 14: ended before it began
+    rows[11][column("end_date")] = "2020-01-01"
     path = write_rows(tmp_path / "bad.csv", header, rows)
     load = load_csl(path)
-    assert len(load.screening_list.entities) == len(rows) - 5
+    assert len(load.screening_list.entities) == len(rows) - 6
     assert [(e.path, e.line, e.field) for e in load.errors] == [
         (str(path), 6, "ids"),
         (str(path), 8, "name"),
         (str(path), 10, "start_date"),
         (str(path), 12, "end_date"),
         (str(path), 13, "source"),
+        (str(path), 14, "end_date"),
     ]
+    assert str(load.errors[5]).endswith("end_date 2020-01-01 is before start_date 2020-01-02")
     assert str(load.errors[2]) == (
         f"{path}, line 10, field 'start_date': start_date '2002-02-30' is not a YYYY-MM-DD date"
     )
@@ -555,6 +559,20 @@ def test_bad_rows_are_reported_and_good_rows_load(tmp_path: Path) -> None:
     with pytest.raises(ListFormatError, match="line 6") as caught:
         load_csl(path, strict=True)
     assert caught.value.field == "ids"
+
+
+def test_a_repeated_id_is_reported_and_the_first_kept(tmp_path: Path) -> None:
+    # Two entities of one id and list: neither could be reviewed or licensed by its id.
+    header, rows = read_rows(csl_file(SAMPLE_2025))
+    path = write_rows(tmp_path / "twice.csv", header, [*rows, rows[0]])
+    load = load_csl(path)
+    assert len(load.screening_list.entities) == len(rows)
+    [error] = load.errors
+    assert (error.line, error.field) == (len(rows) + 2, "_id")  # (after the header)
+    assert (
+        f"repeats the id {rows[0][header.index('_id')]!r} of {rows[0][header.index('name')]!r}"
+        in str(error)
+    )
 
 
 def test_strict_load_of_a_good_file() -> None:

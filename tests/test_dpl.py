@@ -207,6 +207,7 @@ def test_bad_rows_are_named_and_the_rest_loads(tmp_path: Path) -> None:
         row("  "),  # line 4
         row("BAD START", effective="13/45/2020"),  # line 5
         row("BAD END", expiration="soon"),  # line 6
+        row("ENDED FIRST", expiration="01/01/2020"),  # line 7: expired before in force
         row("GOOD TWO", expiration=""),
     ]
     path = write_dpl(tmp_path / "dpl.txt", rows)
@@ -218,8 +219,10 @@ def test_bad_rows_are_named_and_the_rest_loads(tmp_path: Path) -> None:
         (str(path), 4, "Name"),
         (str(path), 5, "Effective_Date"),
         (str(path), 6, "Expiration_Date"),
+        (str(path), 7, "Expiration_Date"),
     ]
     assert str(load.errors[2]).endswith("Effective_Date '13/45/2020' is not a MM/DD/YYYY date")
+    assert str(load.errors[4]).endswith("2020-01-01 is before Effective_Date 2020-01-02")
     with pytest.raises(ListFormatError, match="line 3"):
         load_dpl(path, strict=True)
     with pytest.warns(UserWarning, match="row left out"):

@@ -199,9 +199,22 @@ def parse_csl_bytes(
     records = _json_records(text, where) if _looks_like_json(data) else _csv_records(text, where)
     entities: list[ListedEntity] = []
     errors: list[ListFormatError] = []
+    first_of: dict[tuple[str, str], int] = {}  # (list code, id): the entity's index
     for record in records:
         try:
-            entities.append(_build_entity(_unwrap(record), where))
+            row = _unwrap(record)
+            entity = _build_entity(row, where)
+            # An id the file gives names one entity of its list: reviews and licences name
+            # it so. (The ids made for files without them may repeat: the 2019 layout has
+            # rows alike in source, name, addresses and date; they are kept.)
+            key = (entity.list_code, entity.id)
+            given = next((f for f in ID_FIELDS if row.values.get(f, "").strip()), None)
+            if given is not None and key in first_of:
+                first = entities[first_of[key]].name
+                msg = f"repeats the id {entity.id!r} of {first!r} in list {entity.list_code}"
+                raise _record_error(row, msg, given, where)
+            first_of[key] = len(entities)
+            entities.append(entity)
         except ListFormatError as error:
             if strict:
                 raise
@@ -425,6 +438,10 @@ def _build_entity(record: _Record, where: str) -> ListedEntity:
     source = _required(record, "source", where)
     name = _required(record, "name", where)
     listed_on = _date_value(record, "start_date", where)
+    removed_on = _date_value(record, "end_date", where)
+    if listed_on and removed_on and removed_on < listed_on:  # (never listed on any day)
+        msg = f"end_date {removed_on} is before start_date {listed_on}"
+        raise _record_error(record, msg, "end_date", where)
     addresses = record.lists.get("addresses", ())
     return ListedEntity(
         id=_record_id(record) or _stable_id(source, name, addresses, listed_on),
@@ -436,7 +453,7 @@ def _build_entity(record: _Record, where: str) -> ListedEntity:
         addresses=addresses,
         citations=record.lists.get("federal_register_notice", ()),
         listed_on=listed_on,
-        removed_on=_date_value(record, "end_date", where),
+        removed_on=removed_on,
         license=License(
             requirement=record.values.get("license_requirement", ""),
             policy=record.values.get("license_policy", ""),

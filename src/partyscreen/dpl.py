@@ -272,6 +272,9 @@ def _order_of(values: Mapping[str, str], line: int, where: str) -> tuple[str, _O
         raise ListFormatError(msg, path=where, line=line, field="Name")
     listed_on = _date(values, "Effective_Date", line, where)
     removed_on = _date(values, "Expiration_Date", line, where)
+    if listed_on and removed_on and removed_on < listed_on:  # (never in force on any day)
+        msg = f"Expiration_Date {removed_on} is before Effective_Date {listed_on}"
+        raise ListFormatError(msg, path=where, line=line, field="Expiration_Date")
     key = json.dumps([name.casefold(), _iso(listed_on), _iso(removed_on)], ensure_ascii=False)
     return key, _Order(name=name, listed_on=listed_on, removed_on=removed_on)
 

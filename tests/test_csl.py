@@ -487,14 +487,15 @@ def test_json_bare_list_with_ids(tmp_path: Path, sample_2023: CslLoad) -> None:
 
 
 def test_json_bad_results(tmp_path: Path) -> None:
-    rows = dict_rows(csl_file(SAMPLE_2025))[:5]
+    rows = dict_rows(csl_file(SAMPLE_2025))[:6]
     results: list[Any] = [api_result(row) for row in rows]
     results[1]["name"] = None
     results[2] = "not an object"
     results[3]["alt_names"] = [{"alias": "X"}]
     results[4]["start_date"] = "2020/12/23"
+    results[5]["name"] = "\ud800Acme"  # (escaped in the JSON: valid JSON, no text)
     path = tmp_path / "bad.json"
-    path.write_text(json.dumps({"total": 5, "results": results}), encoding="utf-8")
+    path.write_text(json.dumps({"total": 6, "results": results}), encoding="utf-8")
     load = load_csl(path)
     assert len(load.screening_list.entities) == 1
     assert [(e.path, e.line, e.entry, e.field) for e in load.errors] == [
@@ -502,7 +503,9 @@ def test_json_bad_results(tmp_path: Path) -> None:
         (str(path), None, "2", None),
         (str(path), None, "3", "alt_names"),
         (str(path), None, "4", "start_date"),
+        (str(path), None, "5", "name"),
     ]
+    assert "a lone surrogate '\\ud800' at character 0" in str(load.errors[4])
     assert "entry '4', field 'start_date'" in str(load.errors[3])
     with pytest.raises(ListFormatError, match="entry '1'"):
         load_csl(path, strict=True)

@@ -398,10 +398,18 @@ def _json_record(result: Any, entry: str, where: str) -> _Record:
     return _Record(values=values, lists=lists, entry=entry)
 
 
+#: Half of a UTF-16 pair, alone: JSON may escape one ("\ud800"), but it is no character.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _json_text(value: Any, field: str, entry: str, where: str) -> str:
     if value is None:
         return ""
     if isinstance(value, str):
+        if (lone := _SURROGATE.search(value)) is not None:
+            # ("\ud800" escaped in JSON: no character, and nothing can write it as UTF-8.)
+            msg = f"a lone surrogate {lone.group()!r} at character {lone.start()}: not text"
+            raise ListFormatError(msg, path=where, entry=entry, field=field)
         return value
     if isinstance(value, int | float) and not isinstance(value, bool):
         return str(value)

@@ -299,6 +299,28 @@ def test_file_level_errors(tmp_path: Path) -> None:
     with pytest.raises(ListFormatError, match="root element is 'sdnList'"):
         load_un(other)
     assert not looks_like_un(broken.with_name("absent.xml"))
+    # A record out of its place (no INDIVIDUALS around it, or one more level) is not dropped.
+    anna = record("INDIVIDUAL", "<DATAID>1</DATAID>", "<FIRST_NAME>ANNA</FIRST_NAME>")
+    for layout, line in [
+        ([HEAD, anna, "</CONSOLIDATED_LIST>"], 3),
+        (
+            [
+                HEAD,
+                "<INDIVIDUALS>",
+                "<GROUP>",
+                anna,
+                "</GROUP>",
+                "</INDIVIDUALS>",
+                "</CONSOLIDATED_LIST>",
+            ],
+            5,
+        ),
+    ]:
+        misplaced = tmp_path / "misplaced.xml"
+        misplaced.write_text("\n".join(layout) + "\n", encoding="utf-8")
+        with pytest.raises(ListFormatError, match="an INDIVIDUAL record out of place") as caught:
+            load_un(misplaced)
+        assert (caught.value.line, caught.value.field) == (line, "INDIVIDUAL")
 
 
 #: Name parts as XML can carry them (no control characters, no surrogates).

@@ -63,6 +63,9 @@ UN_ROOT = "CONSOLIDATED_LIST"
 
 #: Record elements, under INDIVIDUALS and ENTITIES, and the entity type each gives.
 RECORD_TYPES = {"INDIVIDUAL": "individual", "ENTITY": "entity"}
+#: Where records are, counting the root as 1 (CONSOLIDATED_LIST/INDIVIDUALS/INDIVIDUAL); one
+#: found elsewhere is an error, not a record dropped.
+RECORD_DEPTH = 3
 
 #: The elements whose texts make the name, in order.
 NAME_PARTS = ("FIRST_NAME", "SECOND_NAME", "THIRD_NAME", "FOURTH_NAME")
@@ -210,7 +213,7 @@ class _Stream:
                 for event, element in _events(parser):
                     if event == "end":
                         depth -= 1
-                        if depth == 2 and element.tag in RECORD_TYPES:
+                        if depth == RECORD_DEPTH - 1 and element.tag in RECORD_TYPES:
                             yield _Record(element, start, lines)
                             element.clear()
                         continue
@@ -218,7 +221,15 @@ class _Stream:
                     if depth == 1:
                         _check_root(element, self.where, number)
                         self.generated = element.get("dateGenerated", "")
-                    elif depth == 3 and element.tag in RECORD_TYPES:
+                    elif element.tag in RECORD_TYPES:
+                        if depth != RECORD_DEPTH:  # (read only there: it would be dropped)
+                            msg = (
+                                f"an {element.tag} record out of place: the UN list holds "
+                                "them in CONSOLIDATED_LIST/INDIVIDUALS and .../ENTITIES"
+                            )
+                            raise ListFormatError(
+                                msg, path=self.where, line=number, field=str(element.tag)
+                            )
                         lines, start = {}, number
                     lines[id(element)] = number
             parser.close()

@@ -281,13 +281,17 @@ def test_a_small_good_set(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("eof", [b"\r\n\x1a", b"\x1a", b"\r\n\x1a\r\n", b"\n", b""])
 def test_the_end_of_file_marker_in_any_place_is_skipped(tmp_path: Path, eof: bytes) -> None:
-    directory = write_ofac(tmp_path / "ofac", SDN_GOOD, [], [], eof=eof)
+    alt = ['11,1,"aka","SMITH, J.",-0- ']
+    add = ['10,1,"1 Main St","Town","Country",-0- ']
+    directory = write_ofac(tmp_path / "ofac", SDN_GOOD, alt, add, eof=eof)
     load = load_ofac(directory, strict=True)
     assert [entity.name for entity in load.screening_list.entities] == [
         "ALPHA TRADING LLC",
         "SMITH, John",
     ]
     assert load.screening_list.entities[-1].remarks == "DOB 1950."
+    assert aliases(load.screening_list.entities[1], "aka") == ["SMITH, J."]
+    assert load.screening_list.entities[0].addresses == ("1 Main St, Town, Country",)
 
 
 def test_bad_rows_are_named_and_the_rest_loads(tmp_path: Path) -> None:
@@ -352,6 +356,13 @@ def test_file_level_errors(tmp_path: Path) -> None:
         load_ofac(directory)
     with pytest.raises(ListNotFoundError, match="no list file"):
         load_path(tmp_path)  # a directory without sdn.csv
+    # A file of no bytes (a download that failed) is no file of no rows, which has the mark.
+    for name in ("sdn.csv", "alt.csv", "add.csv"):
+        blank = write_ofac(tmp_path / f"blank-{name}", SDN_GOOD, [], [])
+        (blank / name).write_bytes(b"\r\n")
+        with pytest.raises(ListFormatError, match="the file is empty, without even") as caught:
+            load_ofac(blank)
+        assert caught.value.path == str(blank / name)
     latin = write_ofac(tmp_path / "latin", SDN_GOOD, [], [])
     (latin / "alt.csv").write_bytes(b'10,1,"aka","ALPHA",-0- \r\n11,2,"aka","Soci\xe9t\xe9",-0- ')
     with pytest.raises(ListFormatError, match="not UTF-8") as caught:

@@ -174,6 +174,14 @@ def load_ofac(
         _Table(blob, str(file), table_columns)
         for blob, file, table_columns in zip(blobs, files, columns, strict=False)
     )
+    for table in (sdn, alt, add):
+        if table.is_blank():  # (as required as a missing one: see find_ofac_files)
+            msg = (
+                "the file is empty, without even OFAC's end-of-file mark (a failed "
+                "download?): the SDN list would load without its "
+                + ("entries" if table is sdn else "aliases" if table is alt else "addresses")
+            )
+            raise ListFormatError(msg, path=table.where, line=1)
     entries, left_out = _read_sdn(sdn, collector)
     _join_aliases(alt, entries, left_out, collector)
     _join_addresses(add, entries, left_out, collector)
@@ -268,6 +276,11 @@ class _Table:
         self.name = Path(where).name
         self.columns = tuple(columns)
         self.text = decode_utf8(data, where)
+
+    def is_blank(self) -> bool:
+        """Whether the file holds nothing but blanks: OFAC ends even a file of no rows with
+        its end-of-file mark."""
+        return not self.text.strip(" \t\r\n")
 
     def rows(self, collector: _Collector) -> Iterator[tuple[int, list[str]]]:
         """(line, cells) of each well-formed row, ``-0-`` cells empty, others as they stand."""

@@ -40,7 +40,7 @@ import attrs
 from partyscreen.errors import ListFormatError, ListNotFoundError
 from partyscreen.loading import ListLoad, check_distinct_columns, decode_utf8, version_from_name
 from partyscreen.model import Alias, License, ListedEntity, ScreeningList
-from partyscreen.normalize import spells
+from partyscreen.normalize import phrase_before, spells
 
 __all__ = [
     "CSL_NAME",
@@ -115,12 +115,11 @@ LIST_CODE_SUFFIX_RE = re.compile(r"\s+List$", re.IGNORECASE)
 #: A YYYY-MM-DD date, optionally followed by a time part ("2019-05-21T00:00:00Z").
 DATE_RE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[T ][0-9:.+\-Z]*)?$")
 
-#: A YYYY-MM-DD date inside a file name ("csl_2023-11-30_sample.csv"), taken as the version.
-
 #: State Department (ISN) entries: "X; and any successor, sub-unit, or subsidiary thereof" and
-#: the older wording "X, and its sub-units and successors". Group ``base`` is X.
+#: the older wording "X, and its sub-units and successors": the clause, X being the text
+#: before it less the separators.
 SUCCESSOR_RE = re.compile(
-    r"^(?P<base>.+?)[\s;,]+and\s+(?:any\s+successor,\s*sub-unit,?\s*or\s+subsidiary\s+thereof"
+    r"(?<=[\s;,])and\s+(?:any\s+successor,\s*sub-unit,?\s*or\s+subsidiary\s+thereof"
     r"|its\s+sub-units\s+and\s+successors)\.?$",
     re.IGNORECASE,
 )
@@ -134,9 +133,6 @@ SHORT_FORM_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9&-]*(?: [A-Za-z0-9&-]+){0,3}$
 
 #: Fewest letters and digits a derived short form needs: "HK", "UK", "GE", "S" are too ambiguous.
 SHORT_FORM_MIN_CHARS = 3
-
-#: Characters that end the phrase a parenthesised short form abbreviates ("entity: Bhabha ...").
-PHRASE_BOUNDARY_RE = re.compile(r"[:;()]")
 
 #: A word of a phrase, for matching a short form against its initials.
 WORD_RE = re.compile(r"[A-Za-z0-9]+")
@@ -272,9 +268,11 @@ def derive_aliases(name: str) -> tuple[str, ...]:
     """
     core = _collapse(name)
     derived: list[str] = []
-    successor = SUCCESSOR_RE.match(core)
-    if successor is not None:
-        core = successor.group("base").rstrip(" ,;")
+    # (The clause is searched for, not the name before it matched: over a long run of ";" or
+    # "," that took quadratic time.)
+    successor = SUCCESSOR_RE.search(core)
+    if successor is not None and (base := core[: successor.start()].rstrip(" ,;")):
+        core = base
         derived.append(core)
     affiliate = AFFILIATE_RE.match(core)
     if affiliate is not None:
@@ -544,7 +542,7 @@ def _parenthesised_short_forms(name: str) -> Iterator[str]:
     """Top-level ``(...)`` groups of ``name`` that abbreviate the phrase just before them."""
     for start, end in _top_level_groups(name):
         inner = name[start + 1 : end].strip()
-        phrase = PHRASE_BOUNDARY_RE.split(name[:start])[-1]
+        phrase = phrase_before(name, start)
         if _is_short_form_of(inner, phrase):
             yield inner
 

@@ -649,12 +649,16 @@ def _drop_spelt_short_forms(text: str) -> str:
     return _SPELT_GROUP.sub(_spelt_or_kept, text) if "(" in text else text
 
 
+def phrase_before(text: str, end: int) -> str:
+    """The phrase a parenthesised short form at ``end`` may abbreviate: the text before it,
+    from the last of ``:;()`` on. (Found from ``end`` back: splitting all the text before
+    each group made a long name's cost quadratic.)"""
+    return text[max(text.rfind(mark, 0, end) for mark in _PHRASE_BOUNDARIES) + 1 : end]
+
+
 def _spelt_or_kept(found: re.Match[str]) -> str:
-    # The phrase is what follows the last boundary before the group, found from the group
-    # back (splitting all the text before each group made a long name's cost quadratic).
-    text, end = found.string, found.start()
-    start = max(text.rfind(mark, 0, end) for mark in _PHRASE_BOUNDARIES) + 1
-    words = [w.casefold() for w in _ALNUM_WORD.findall(text, start, end)]
+    phrase = phrase_before(found.string, found.start())
+    words = [w.casefold() for w in _ALNUM_WORD.findall(phrase)]
     return " " if spells(found.group(1).casefold(), words, from_first=False) else found.group()
 
 

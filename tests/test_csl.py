@@ -520,6 +520,10 @@ def test_broken_json_raises(tmp_path: Path) -> None:
     path.write_text('{"total": 0}', encoding="utf-8")
     with pytest.raises(ListFormatError, match="'results' list"):
         load_csl(path)
+    for text in ("5", "null", '"x"'):  # (a .json file is read as JSON, whatever it opens with)
+        path.write_text(text, encoding="utf-8")
+        with pytest.raises(ListFormatError, match="'results' list"):
+            load_csl(path)
     # Nesting too deep for the parser, a number too long for it: errors naming the file.
     for text in ["[" * 100_000 + "]" * 100_000, '{"results": [], "n": ' + "9" * 5000 + "}"]:
         path.write_text(text, encoding="utf-8")

@@ -229,6 +229,20 @@ def test_bad_rows_are_named_and_the_rest_loads(tmp_path: Path) -> None:
         assert len(load_path(path).entities) == 2
 
 
+def test_columns_in_another_order_are_found_by_load_path(tmp_path: Path) -> None:
+    # (The header once had to start Name<TAB>Street_Address; the file then went to the CSL
+    # reader, which said the header lacked CSL columns.)
+    header, rows = DPL_COLUMNS, [row("ACME LTD")]
+    order = [1, 0, *range(2, len(header))]
+    path = tmp_path / "swapped.txt"
+    path.write_text(
+        "\n".join("\t".join(cells[i] for i in order) for cells in [list(header), *rows]) + "\n",
+        encoding="utf-8",
+    )
+    assert looks_like_dpl(path)
+    assert [(e.name, e.list_code) for e in load_path(path).entities] == [("ACME LTD", "DPL")]
+
+
 def test_unquoted_header_and_version_from_the_file_name(tmp_path: Path) -> None:
     path = write_dpl(tmp_path / "dpl_2024-05-01.tsv", [row("ACME LTD")], quoted=False)
     assert path.read_text(encoding="utf-8").startswith("Name\tStreet_Address")

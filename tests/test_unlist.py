@@ -298,6 +298,12 @@ def test_file_level_errors(tmp_path: Path) -> None:
     assert not looks_like_un(other)
     with pytest.raises(ListFormatError, match="root element is 'sdnList'"):
         load_un(other)
+    # Any .xml goes to the UN loader, whose errors say what the file is not (the CSL reader's
+    # said its header lacked CSL columns).
+    with pytest.raises(ListFormatError, match="root element is 'sdnList'"):
+        load_path(other)
+    with pytest.raises(ListFormatError, match="malformed XML"):
+        load_path(broken)
     assert not looks_like_un(broken.with_name("absent.xml"))
     # A record out of its place (no INDIVIDUALS around it, or one more level) is not dropped.
     anna = record("INDIVIDUAL", "<DATAID>1</DATAID>", "<FIRST_NAME>ANNA</FIRST_NAME>")

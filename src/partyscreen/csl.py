@@ -192,7 +192,8 @@ def parse_csl_bytes(
     """
     where = origin if origin is not None else name
     text = decode_utf8(data, where)
-    records = _json_records(text, where) if _looks_like_json(data) else _csv_records(text, where)
+    as_json = _looks_like_json(data) or name.lower().endswith(".json")
+    records = _json_records(text, where) if as_json else _csv_records(text, where)
     entities: list[ListedEntity] = []
     errors: list[ListFormatError] = []
     first_of: dict[tuple[str, str], int] = {}  # (list code, id): the entity's index

@@ -82,8 +82,8 @@ ADDRESS_COLUMNS = ("Street_Address", "City", "State", "Postal_Code", "Country")
 #: Columns kept, per row, in the remarks.
 REMARK_COLUMNS = ("Standard_Order", "Last_Update", "Action")
 
-#: The first two header cells that identify a DPL file (quotes and case aside).
-HEADER_PREFIX = ("name", "street_address")
+#: Header cells that identify a DPL file, in any order (quotes and case aside).
+HEADER_SIGNATURE = frozenset({"name", "street_address"})
 
 #: How many bytes :func:`looks_like_dpl` reads.
 SNIFF_BYTES = 4096
@@ -181,7 +181,9 @@ def load_dpl(
 
 
 def looks_like_dpl(path: str | os.PathLike[str]) -> bool:
-    """True when the file's first line is a DPL header ("Name<TAB>Street_Address...")."""
+    """True when the file's first line is a DPL header: tab-separated cells among which are
+    Name and Street_Address ("Name<TAB>Street_Address...", in any order, as :func:`load_dpl`
+    reads them)."""
     try:
         with Path(path).open("rb") as handle:
             head = handle.read(SNIFF_BYTES)
@@ -189,7 +191,7 @@ def looks_like_dpl(path: str | os.PathLike[str]) -> bool:
         return False
     first = head.decode("utf-8-sig", errors="replace").lstrip("\r\n").split("\n", 1)[0]
     cells = [cell.strip().strip('"').strip().lower() for cell in first.split("\t")]
-    return tuple(cells[: len(HEADER_PREFIX)]) == HEADER_PREFIX
+    return set(cells) >= HEADER_SIGNATURE
 
 
 def parse_us_date(text: str) -> date:

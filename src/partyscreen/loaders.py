@@ -16,16 +16,17 @@ __all__ = ["load_path"]
 
 def load_path(path: str | PathLike[str]) -> ScreeningList:
     """Load a list file: ``.toml`` in partyscreen's format; OFAC's SDN CSV files (a directory
-    holding ``sdn.csv``, or ``sdn.csv`` itself); the UN consolidated list (``.xml`` whose root
-    is ``CONSOLIDATED_LIST``); the BIS DPL (``.txt``/``.tsv`` whose header starts
-    ``Name<TAB>Street_Address``); any other file as the CSL (CSV or JSON).
+    holding ``sdn.csv``, or ``sdn.csv`` itself); the UN consolidated list (any ``.xml``: its
+    errors say what else the file is); the BIS DPL (``.txt``/``.tsv`` whose tab-separated
+    header holds ``Name`` and ``Street_Address``); any other file as the CSL (CSV, or JSON
+    for ``.json`` or text opening with ``[`` or ``{``).
 
     Rows of an official list that cannot be read are reported with a warning each (file, line,
     field) and left out; everything else loads.
     """
     from partyscreen.dpl import load_dpl, looks_like_dpl
     from partyscreen.ofac import is_ofac_path, load_ofac
-    from partyscreen.unlist import load_un, looks_like_un
+    from partyscreen.unlist import load_un
 
     path = Path(path)
     if is_ofac_path(path):
@@ -37,7 +38,7 @@ def load_path(path: str | PathLike[str]) -> ScreeningList:
     suffix = path.suffix.lower()
     if suffix == ".toml":
         return load_list_file(path)
-    if suffix == ".xml" and looks_like_un(path):
+    if suffix == ".xml":  # (no other list we read is XML: the UN loader names what is wrong)
         loaded_un = load_un(path)
         return _reported(loaded_un.screening_list, loaded_un.errors)
     if suffix in {".txt", ".tsv"} and looks_like_dpl(path):

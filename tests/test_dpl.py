@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import re
+import warnings
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -200,7 +201,9 @@ def row(name: str, effective: str = "01/02/2020", expiration: str = "01/02/2030"
             "2020-01-03", "NEW", "85 F.R. 1 1/3/2020"]  # fmt: skip
 
 
-def test_bad_rows_are_named_and_the_rest_loads(tmp_path: Path) -> None:
+def test_bad_rows_are_named_and_the_rest_loads(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     rows = [
         row("GOOD ONE"),
         row("SHORT")[:5],  # line 3
@@ -227,6 +230,19 @@ def test_bad_rows_are_named_and_the_rest_loads(tmp_path: Path) -> None:
         load_dpl(path, strict=True)
     with pytest.warns(UserWarning, match="row left out"):
         assert len(load_path(path).entities) == 2
+    # Loaded again in one process, where Python may show a repeated warning only once, the
+    # list still says which rows it left out, and results and `lists` say how many.
+    for _ in range(2):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            again = load_path(path)
+        assert again.rows_left_out == tuple(str(error) for error in load.errors)
+        assert again.to_dict()["rows_left_out"] == 5
+    with pytest.warns(UserWarning, match="row left out"):
+        assert main(["lists", "--list", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert out.count("  row left out: ") == 5
+    assert f"row left out: {path}, line 3, field 'Postal_Code'" in out
 
 
 def test_columns_in_another_order_are_found_by_load_path(tmp_path: Path) -> None:

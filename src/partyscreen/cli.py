@@ -136,6 +136,8 @@ def _cmd_lists(args: argparse.Namespace) -> int:
               f"source lists {', '.join(sl.list_codes)}")  # fmt: skip
         print(f"  sha256 {sl.sha256}")
         print(f"  source {sl.source}")
+        for reason in sl.rows_left_out:
+            print(f"  row left out: {reason}")
     return 0
 
 

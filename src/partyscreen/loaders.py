@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from os import PathLike
 from pathlib import Path
 
+import attrs
+
 from partyscreen.errors import ListFormatError, ListNotFoundError
 from partyscreen.listfile import load_list_file
 from partyscreen.model import ScreeningList
@@ -51,7 +53,8 @@ def load_path(path: str | PathLike[str]) -> ScreeningList:
 
 
 def _reported(screening_list: ScreeningList, errors: Sequence[ListFormatError]) -> ScreeningList:
-    """The list, after a warning for each row left out of it (attributed to the caller)."""
+    """The list, holding each row left out of it (``rows_left_out``), after a warning for
+    each (attributed to the caller)."""
     for error in errors:
         warnings.warn(f"row left out: {error}", stacklevel=3)
-    return screening_list
+    return attrs.evolve(screening_list, rows_left_out=tuple(str(error) for error in errors))

@@ -192,6 +192,10 @@ class ScreeningList:
     entities: tuple[ListedEntity, ...] = attrs.field(converter=_tuple)
     version: str | None = None
     source: str = ""
+    #: Why each row of the file that could not be read was left out (file, line, field), as
+    #: :func:`~partyscreen.loaders.load_path` also warns; kept for a caller that loads the
+    #: file again in one process, where Python shows a repeated warning only once.
+    rows_left_out: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
 
     @property
     def list_codes(self) -> tuple[str, ...]:
@@ -205,6 +209,7 @@ class ScreeningList:
             "source": self.source,
             "entities": len(self.entities),
             "list_codes": list(self.list_codes),
+            "rows_left_out": len(self.rows_left_out),
         }
 
 

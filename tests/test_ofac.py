@@ -308,6 +308,7 @@ def test_bad_rows_are_named_and_the_rest_loads(tmp_path: Path) -> None:
         '99,2,"aka","ORPHAN ALIAS",-0- ',  # line 2: no entry 99
         '11,3,"xyz","SMITHY",-0- ',  # line 3: unknown alt_type
         '14,4,"aka","OF THE NAMELESS ROW",-0- ',  # dropped with its entry, no error
+        '12,6,"aka","OF THE SHORT ROW",-0- ',  # the same: its entry's row is reported
         '15,5,"aka","AFTER",-0- ',
     ]
     add = ['98,1,"Somewhere","Town","Country",-0- ', '15,2,-0- ,"Town","Country",-0- ']

@@ -276,6 +276,9 @@ class _Table:
         self.name = Path(where).name
         self.columns = tuple(columns)
         self.text = decode_utf8(data, where)
+        #: The ent_num (and line) of each row left out for its number of fields, when its
+        #: first cell reads as one: the rows of other files joined to it go without a word.
+        self.dropped: dict[int, int] = {}
 
     def is_blank(self) -> bool:
         """Whether the file holds nothing but blanks: OFAC ends even a file of no rows with
@@ -294,6 +297,9 @@ class _Table:
                     continue
                 if len(row) != len(self.columns):
                     collector.add(self._count_error(row, start))
+                    first = row[0].strip() if row else ""
+                    if first.isascii() and first.isdigit():
+                        self.dropped.setdefault(int(first), start)
                     continue
                 yield start, [_cell(cell) for cell in row]
         except csv.Error as exc:
@@ -343,6 +349,9 @@ def _read_sdn(table: _Table, collector: _Collector) -> tuple[dict[int, _Entry], 
             programs=split_programs(cells[3]),
             remarks=cells[11],
         )
+    for ent_num, line in table.dropped.items():
+        if ent_num not in entries:
+            left_out.setdefault(ent_num, line)
     return entries, left_out
 
 

@@ -267,3 +267,17 @@ def test_cli_review_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     assert not path.exists()
     assert main(["screen", "Hikvision", "--decisions", str(tmp_path / "missing.jsonl")]) == 2
     assert "no decisions file" in capsys.readouterr().err
+    # Bad arguments are named as arguments, not as a line of the decisions file.
+    hik = ["--entity", HIKVISION, *base]
+    for argv, says in [
+        (["review", "...", *hik], "NAME '...': nothing to record"),
+        (["review", "Hik", *hik, "--date", "2026-13-01"], "--date must be a date like"),
+    ]:
+        assert main(argv) == 2
+        assert says in capsys.readouterr().err
+    assert not path.exists()
+    # One list loaded twice: the list code given cannot tell its two entries apart.
+    embedded = str(Path(__file__).resolve().parents[1] / "lists" / "entity_list.toml")
+    twice = ["review", "Hik", *hik, "--source", "EL", "--list", embedded, "--list", embedded]
+    assert main(twice) == 2
+    assert "in list EL: is that list loaded from more than one file?" in capsys.readouterr().err

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 
 from partyscreen._version import __version__
-from partyscreen.errors import PartyscreenError
+from partyscreen.errors import OptionError, PartyscreenError
 from partyscreen.result import DISCLAIMER, Match, ScreeningResult
 from partyscreen.screener import Screener
 
@@ -144,8 +144,19 @@ def _cmd_lists(args: argparse.Namespace) -> int:
 def _cmd_review(args: argparse.Namespace) -> int:
     from datetime import date
 
+    from partyscreen.normalize import normalize_name
     from partyscreen.suppression import find_entity, record_review
 
+    # (The arguments are checked as arguments: record_review's errors name the decisions
+    # file's next line, which a bad argument never reaches.)
+    if not normalize_name(args.name):
+        msg = f"NAME {args.name!r}: nothing to record, it is empty after normalisation"
+        raise OptionError(msg)
+    try:
+        day = date.fromisoformat(args.date) if args.date else None
+    except ValueError as exc:
+        msg = f"--date must be a date like 2026-01-15, not {args.date!r} ({exc})"
+        raise OptionError(msg) from exc
     entity = find_entity(_screener(args.list).entities, args.entity, list_code=args.source)
     record = record_review(
         args.decisions,
@@ -153,7 +164,7 @@ def _cmd_review(args: argparse.Namespace) -> int:
         entity=entity,
         reviewer=args.reviewer,
         reason=args.reason,
-        day=date.fromisoformat(args.date) if args.date else None,
+        day=day,
     )
     print(f"recorded in {args.decisions}: {record.name!r} is not {entity.name} "
           f"[{entity.list_code}] id {entity.id} (entry sha256 {record.entity_hash[:16]}...), "

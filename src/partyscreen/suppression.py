@@ -251,6 +251,11 @@ def find_entity(
     where = f" in list {list_code}" if list_code else ""
     if not found:
         msg = f"no listed entity has id {entity_id!r}{where}"
+    elif list_code is not None:  # (one list loaded twice, or one id given twice in a list)
+        msg = (
+            f"{len(found)} entities have id {entity_id!r}{where}: is that list loaded from more "
+            "than one file?"
+        )
     else:
         codes = ", ".join(sorted(e.list_code for e in found))
         msg = f"{len(found)} entities have id {entity_id!r} (lists {codes}): give the list code"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from partyscreen.errors import ListFormatError
+from partyscreen.errors import ListFormatError, ListNotFoundError
 from partyscreen.listfile import load_list_file
 
 HEADER = """\
@@ -100,8 +100,8 @@ def test_bad_entity_names_file_entry_and_field(
     with pytest.raises(ListFormatError) as info:
         load_list_file(path)
     err = info.value
-    assert (err.path, err.entry, err.field) == ("list.toml", entry, field)
-    assert "list.toml" in str(err)
+    assert (err.path, err.entry, err.field) == (str(path), entry, field)  # (the whole path)
+    assert str(path) in str(err)
     assert field in str(err)
 
 
@@ -143,6 +143,11 @@ def test_a_bom_is_allowed_and_deep_nesting_is_an_error(tmp_path: Path) -> None:
     assert [e.id for e in load_list_file(path).entities] == ["EL-test-1"]
     with pytest.raises(ListFormatError, match="nested too deeply"):
         load_list_file(write(tmp_path, HEADER + "x = " + "[" * 100_000 + "]" * 100_000 + "\n"))
+
+
+def test_a_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(ListNotFoundError, match="no list file at"):
+        load_list_file(tmp_path / "absent.toml")
 
 
 def test_error_is_a_value_error(tmp_path: Path) -> None:

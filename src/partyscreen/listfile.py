@@ -20,7 +20,7 @@ from typing import Any
 
 import attrs
 
-from partyscreen.errors import ListFormatError
+from partyscreen.errors import ListFormatError, ListNotFoundError
 from partyscreen.model import (
     ALIAS_KINDS,
     Alias,
@@ -227,6 +227,9 @@ def parse_list_bytes(data: bytes, *, path: str) -> ScreeningList:
 
 
 def load_list_file(path: str | Path) -> ScreeningList:
-    """Load and validate one list file in partyscreen's TOML format."""
+    """Load and validate one list file in partyscreen's TOML format; errors name its path."""
     path = Path(path)
-    return parse_list_bytes(path.read_bytes(), path=path.name)
+    if not path.is_file():
+        msg = f"no list file at {path}"
+        raise ListNotFoundError(msg)
+    return parse_list_bytes(path.read_bytes(), path=str(path))

@@ -216,8 +216,9 @@ class NameScreening:
     Technology MGT" is not), marked when
     the name had a legal form, since a company's name is penalised against a person's
     ("Viktor GOLOVANOV" and "Viktor Golovanov Ltd" normalise alike but score differently),
-    with those of its legal forms that a listed person's name holds (not penalised against
-    that person: "Khun Sa" and "Khun Ltd" differ too). A
+    and with all its legal forms when one of them is a word of a listed person's name (not
+    penalised against that person unless it has another: "Khun Sa", "Khun Ltd" and "Khun Sa
+    Ltd" differ too). A
     name read like one screened before gets that result (with its own spelling as
     ``query``), or that summary. The screening options are the same for every name, so they
     are not part of the key. The readings are cached themselves, so ``screen()`` does not
@@ -245,10 +246,12 @@ class NameScreening:
         normalized = readings[0]
         key = _READING_MARK.join(r.text for r in readings) if len(readings) > 1 else normalized.text
         if normalized.legal_forms:
-            # (With those of its words that a listed person's name holds: see Screener.)
-            key += _LEGAL_FORM_MARK + " ".join(
-                sorted(self.person_forms.intersection(normalized.legal_forms))
-            )
+            # With all its legal forms when one is a word of a listed person's name: whether
+            # the query is penalised against that person turns on all of them (Screener).
+            forms = set(normalized.legal_forms)
+            key += _LEGAL_FORM_MARK
+            if not self.person_forms.isdisjoint(forms):
+                key += " ".join(sorted(forms))
         if not normalized:  # nothing to screen: screen() says why, in its own words
             return screen_one(self.screener, name, self.screen_kwargs)
         found = self.cache.get(key)

@@ -79,6 +79,10 @@ def text(name: str) -> str:
         ("La Lorena S.C.S.", "la lorena"),  # Colombia
         ("Saab Certain & Compania S. en C.", "saab certain"),
         ("Campo Libre E.U.", "campo libre"),  # E.U. with its dots only
+        ("Angstrem-M, S.A. de C.V.", "angstrem m"),  # a dotted form stays apart from "M"
+        ("World Equipment Trading L.L.C S.A.", "world equipment trading"),
+        ("Global X U.S. Electrification", "global x us electrification"),
+        ("B R C S.A.", "brc"),
         ("campo libre e.u.", "campo libre"),  # in either case: a query may be typed in lower
         ("Hilal Travel c. a.", "hilal travel"),
         ("Hilal Travel ca", "hilal travel ca"),

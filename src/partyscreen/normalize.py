@@ -148,10 +148,12 @@ _LEADING_NUMBER = re.compile(r"(\d+)([a-z]{2,})")
 #: A number written as an ordinal ("54th", "21st", "811th"): read as the number (in words
 #: below 100), not as a word with digits for letters ("sath").
 _ORDINAL = re.compile(r"(\d+)(st|nd|rd|th)")
-#: Three or more letters each followed by a dot ("T.r.a.d.i.n.g", "H.I.K.V.I.S.I.O.N."): one
-#: word, read before punctuation turns the dots into spaces, so that a dotted word stays apart
-#: from the dotted legal form after it ("T.r.a.d.i.n.g S.A.").
-_DOTTED_WORD = re.compile(r"(?<![A-Za-z.])(?:[A-Za-z]\.){3,}(?:[A-Za-z](?![A-Za-z]))?")
+#: Two or more letters each followed by a dot ("T.r.a.d.i.n.g", "H.I.K.V.I.S.I.O.N.", "S.A.",
+#: "U.S."): one word, read before punctuation turns the dots into spaces, so that a dotted
+#: word stays apart from the dotted legal form after it ("T.r.a.d.i.n.g S.A.") and from a
+#: lone letter before it, with which the letters would be joined ("Angstrem-M, S.A. de C.V."
+#: read "angstrem msa"; "Global X U.S." read "global xus"). Read after C.A. and E.U. are.
+_DOTTED_WORD = re.compile(r"(?<![A-Za-z.])(?:[A-Za-z]\.){2,}(?:[A-Za-z](?![A-Za-z]))?")
 #: Two-letter legal forms read only with their dots, spelt out so that they are dropped as
 #: phrases: Venezuela's C.A. (compañía anónima) and Colombia's E.U. (empresa unipersonal).
 #: Without the dots "CA" and "EU" may be a name's own word (a Vietnamese given name,
@@ -669,11 +671,11 @@ def normalize_name(text: str) -> NormalizedName:
     text = _strip_invisible(text)
     text = _fold_homoglyphs(_cyrillic_legal_forms(text))
     text = _drop_spelt_short_forms(text)
-    if "." in text:
-        text = _DOTTED_WORD.sub(lambda m: m.group().replace(".", "").lower() + " ", text)
     # (At C speed: most names have none. In either case: a query may be typed in lower case.)
     if "A." in text or "U." in text or "a." in text or "u." in text:
         text = _DOTTED_FORM.sub(_spelt_out_form, text)
+    if "." in text:
+        text = _DOTTED_WORD.sub(lambda m: m.group().replace(".", "").lower() + " ", text)
     # Glued words and legal forms are split at a change of case, or a legal form in capitals
     # before a word in capitals ("CJSCVANKORNEFT"); most names have neither.
     if _CASE_CHANGE.search(text) or "JSC" in text:

@@ -102,6 +102,10 @@ def text(name: str) -> str:
         ("Co., Ltd.", "co ltd"),  # nothing but a legal form: kept
         ("A&B", "ab"),  # letters left side by side by a dropped word are joined
         ("TradingGmbH", "trading"),  # a legal form glued on at a change of case
+        ("TradingAG", "trading"),
+        ("TradingCo", "trading"),
+        ("RusAg", "rusag"),  # two letters in mixed case are a syllable, not AG
+        ("OmniAb, Inc.", "omniab"),
         ("PJSCVerkhnechonskneftegaz", "verkhnechonskneftegaz"),
         ("Zinc Corp", "zinc"),  # no change of case, no split
         ("Special sTechnology Center", "special stechnology center"),  # one letter is no word

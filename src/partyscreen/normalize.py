@@ -106,6 +106,9 @@ _GLUED_PREFIX = re.compile(
 #: "CoStar" and "AgriTech" are not the legal forms AD, Co and AG. Known words glued *after* a
 #: word still split at any length ("SolutionSdn").
 GLUED_PREFIX_LETTERS = 4
+#: Letters of a word glued on at a change of case that is split off only in capitals (or as
+#: "Co"): see _split_glued_word.
+SHORT_GLUED_LETTERS = 2
 #: Legal-form words long enough that a typo in them is still recognisable ("Limihted",
 #: "Copany"): a word of six letters or more within one edit of one of them.
 _LONG_LEGAL_FORMS = tuple(w for w in LEGAL_FORM_TOKENS if len(w) >= 7)
@@ -289,7 +292,12 @@ def _split_glued_word(match: re.Match[str]) -> str:
     for part in parts[1:]:
         before = out[-1].lower()
         lower = part.lower()
-        if (
+        if len(part) == SHORT_GLUED_LETTERS and part[1:].islower() and lower != "co":
+            # Two letters in mixed case are a syllable of the name ("RusAg", the Russian
+            # Agricultural Bank), not the legal form AG or SA, which is written in capitals
+            # ("TradingAG"); "Co" is written so.
+            out[-1] += part
+        elif (
             lower in _KNOWN_WORDS
             or (before in _KNOWN_WORDS and len(before) >= GLUED_PREFIX_LETTERS)
             or _expand(lower) != (lower,)

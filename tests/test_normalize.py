@@ -97,6 +97,11 @@ def text(name: str) -> str:
         ("Dahua Tech & Sci Intl", "dahua technology science international"),
         ("Aksu PSB", "aksu public security bureau"),
         ("Science and Technology Co. YIXIN Yixin. Ltd", "science technology yixin"),
+        # An acronym may leave a word out (a word split in two) only in a reading without
+        # legal forms: a legal form's initial does not stand for a name's word.
+        ("OJSC TGO General Trading LLC", "tgo general trading"),
+        ("TMC the metals company Inc.", "tmc metals"),
+        ("AECC Commercial Aircraft Engine Co. Ltd.", "aecc commercial aircraft engine"),
         ("People's Government", "people government"),
         ("Xinjiang Uighur Autonomous Region (XUAR)", "xinjiang uyghur autonomous region"),
         ("Co., Ltd.", "co ltd"),  # nothing but a legal form: kept

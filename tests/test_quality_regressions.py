@@ -117,6 +117,10 @@ def csl_screener() -> Screener:
         ("Ramaco Resources, Inc.", "one word a first-letter transposition apart (ARMACO)"),
         ("Radcom Ltd.", "one word a first letter more (AdCom Systems)"),
         ("CECEP Solar Energy Co.,Ltd.", "a five-letter name alone inside a longer one (CECEP)"),
+        (
+            "AECC AERO-ENGINE CONTROL CO.,LTD.",
+            "an acronym read away through a legal form's initial (Xian Aero-Engine Controls)",
+        ),
     ],
 )
 def test_fixed_false_positives_stay_clear(query: str, cause: str) -> None:

@@ -344,16 +344,16 @@ def _initials(words: list[str], cut: str | None = None) -> set[str]:
     ``cut``, a legal form cut short at the end); also with one word read as the second half of
     a word split in two ("Labor atory")."""
     plain = [w for w in words if w not in STOPWORDS]
+    firm = [w for w in words if not (_legal(w) or w == cut)]
     out: set[str] = set()
-    for kept in (
-        words,
-        plain,
-        [w for w in words if not (_legal(w) or w == cut)],
-        [w for w in plain if not (_legal(w) or w == cut)],
-    ):
+    for kept in (words, plain, firm, [w for w in plain if not (_legal(w) or w == cut)]):
         letters = [w[0] for w in kept]
         out.add("".join(sorted(letters)))
-        out.update("".join(sorted(letters[:j] + letters[j + 1 :])) for j in range(1, len(kept)))
+        if (kept is not words and kept is not plain) or len(firm) == len(words):
+            # A word split in two only in a reading without legal forms: with them, leaving
+            # one word out let a legal form's initial stand for a name's word ("OJSC TGO
+            # General Trading LLC" read TGO as Trading, General, OJSC, and dropped it).
+            out.update("".join(sorted(letters[:j] + letters[j + 1 :])) for j in range(1, len(kept)))
     return out
 
 

@@ -341,8 +341,8 @@ def _expand(token: str) -> tuple[str, ...]:
 
 def _initials(words: list[str], cut: str | None = None) -> set[str]:
     """The initials of some words, sorted, with and without stopwords and legal forms (and
-    ``cut``, a legal form cut short at the end); also with one word read as the second half of
-    a word split in two ("Labor atory")."""
+    ``cut``, a legal form cut short at the end); also, in the readings without legal forms,
+    with one word read as the second half of a word split in two ("Labor atory")."""
     plain = [w for w in words if w not in STOPWORDS]
     firm = [w for w in words if not (_legal(w) or w == cut)]
     out: set[str] = set()

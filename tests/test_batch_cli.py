@@ -216,6 +216,9 @@ def test_records_joined_by_a_quote_left_open_are_reported(
         "6,Umbrella Corp,US",
         '7,"Dahua Technology',
         'Hangzhou, Zhejiang",CN',  # a name over two lines, one with a comma: not a record
+        '8,"Acme',
+        "Unit 1, Block 2\u2028Gate 3, Road 4, Town",  # (U+2028 ends no line: one line of 4)
+        'Works",CN',
     ]
     source = tmp_path / "in.csv"
     source.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
@@ -223,12 +226,12 @@ def test_records_joined_by_a_quote_left_open_are_reported(
     status, err = batch(capsys, source, "-o", out)
     assert status == 0
     got = by_column(read_csv(out))
-    assert [r["id"] for r in got] == ["1", "6", "7"]
+    assert [r["id"] for r in got] == ["1", "6", "7", "8"]
     joined = got[0]
     assert (joined["ps_decision"], joined["ps_row"]) == ("error", "1")
     assert joined["ps_error"].startswith("lines 2 to 6: a field holds 3 lines that read as")
     assert "quote left open" in joined["ps_error"]
-    assert [r["ps_decision"] for r in got[1:]] == ["clear", "match"]
+    assert [r["ps_decision"] for r in got[1:]] == ["clear", "match", "clear"]
     assert "1 error" in err
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -65,6 +66,8 @@ class Row:
 #: Fewest columns a file must have for a line inside a field to read as a record of it: with
 #: one column every line would.
 MIN_SWALLOW_WIDTH = 2
+#: What ends a line of a CSV file: LF, CRLF or CR.
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 def quoted(items: Sequence[str]) -> str:
@@ -209,7 +212,7 @@ class InputColumns:
         if self.width < MIN_SWALLOW_WIDTH:
             return None
         for field in record:
-            lines = field.splitlines()
+            lines = _LINE_BREAK.split(field)  # (as the csv module breaks lines: not at U+2028)
             whole = sum(
                 len(next(csv.reader([line], delimiter=delimiter), ())) == self.width
                 for line in lines[1:-1]

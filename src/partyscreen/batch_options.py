@@ -13,7 +13,8 @@ import attrs
 
 from partyscreen.bulk import DEFAULT_CACHE_SIZE
 from partyscreen.csvio import DELIMITERS
-from partyscreen.errors import PartyscreenError
+from partyscreen.errors import OptionError, PartyscreenError
+from partyscreen.settings import MatchSettings
 
 __all__ = [
     "CSV_CACHE_SIZE",
@@ -109,8 +110,10 @@ def check_options(o: BatchOptions) -> None:
         problems.append(f"--fail-on must be one of {', '.join(FAIL_ON)}, not {o.fail_on!r}")
     if o.delimiter is not None and o.delimiter not in DELIMITERS:
         problems.append(f"--delimiter must be one of {DELIMITERS!r}, not {o.delimiter!r}")
-    if o.threshold is not None and not 0.0 <= o.threshold <= 1.0:
-        problems.append(f"--threshold must lie in [0, 1], not {o.threshold}")
+    try:  # (as screen() checks it)
+        MatchSettings().with_threshold(o.threshold)
+    except OptionError as exc:
+        problems.append(f"--{exc}")
     if o.commit_every < 1:
         problems.append(f"--commit-every must be 1 or more, not {o.commit_every}")
     if same_file(o.input, o.output):

@@ -135,12 +135,22 @@ class OutputRows:
     prefix: str
     #: The CSV header: the input columns, then the output fields with the prefix.
     columns: list[str]
+    #: Whether the input's header names a column twice (a JSON line's "input" then keeps
+    #: only the last of them).
+    names_repeat: bool
 
     @classmethod
     def of(cls, input: InputColumns, *, format: str, delimiter: str) -> OutputRows:
         prefix = output_prefix(input.header)
         columns = [*input.header, *(prefix + f for f in OUTPUT_FIELDS)]
-        return cls(input=input, format=format, delimiter=delimiter, prefix=prefix, columns=columns)
+        return cls(
+            input=input,
+            format=format,
+            delimiter=delimiter,
+            prefix=prefix,
+            columns=columns,
+            names_repeat=len(set(input.header)) != input.width,
+        )
 
     @property
     def summariser(self) -> Callable[[ScreeningResult], Summary] | None:
@@ -189,7 +199,7 @@ class OutputRows:
             "line": row.line,
             "input": dict(zip(header, row.fields, strict=False)),
         }
-        if len(row.fields) != width or len(set(header)) != width:
+        if len(row.fields) != width or self.names_repeat:
             # (Every value as read, when "input" cannot hold them: a short or long record,
             # or a header naming two columns alike, of which "input" keeps the last.)
             data["input_fields"] = row.fields

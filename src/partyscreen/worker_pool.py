@@ -248,10 +248,9 @@ class NameScreening:
         if normalized.legal_forms:
             # With all its legal forms when one is a word of a listed person's name: whether
             # the query is penalised against that person turns on all of them (Screener).
-            forms = set(normalized.legal_forms)
             key += _LEGAL_FORM_MARK
-            if not self.person_forms.isdisjoint(forms):
-                key += " ".join(sorted(forms))
+            if not self.person_forms.isdisjoint(normalized.legal_forms):
+                key += " ".join(sorted(set(normalized.legal_forms)))
         if not normalized:  # nothing to screen: screen() says why, in its own words
             return screen_one(self.screener, name, self.screen_kwargs)
         found = self.cache.get(key)
